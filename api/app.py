@@ -1,0 +1,55 @@
+"""The FastAPI app factory: JSON API under /api/v1, pages, static files, the dispatcher."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from api import applications, health, money, people, reviews, shelter, visas, webhooks
+from api.errors import install_error_handlers
+from forms.web import apply, staff, status
+from models.core.settings import get_settings
+
+API_PREFIX = "/api/v1"
+STATIC = Path(__file__).resolve().parent.parent / "forms" / "static"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    dispatcher = None
+    if settings.dispatcher_enabled:
+        from flows.dispatch import start_dispatcher
+        dispatcher = start_dispatcher()
+    try:
+        yield
+    finally:
+        if dispatcher is not None:
+            dispatcher.stop()
+
+
+def create_app() -> FastAPI:
+    get_settings()  # refuse to start with unsafe settings before serving anything
+    app = FastAPI(title="Amparo", version="1.0.0", lifespan=lifespan,
+                  description="Rapid-response protection for women human rights defenders.")
+    install_error_handlers(app)
+    for module in (people, health, applications, reviews, money, webhooks, shelter, visas):
+        app.include_router(module.router, prefix=API_PREFIX)
+    for page in (apply, status, staff):
+        app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def _no_store(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        # Nothing a defender or staff member sees should stay in a shared browser's cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app

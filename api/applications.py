@@ -1,0 +1,6 @@
+"""Routes of the applications area (filled in by the area's work)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["applications"])

@@ -1,0 +1,118 @@
+"""The `amparo` command line (CONTRACT.md, "Command line")."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from models.core.settings import get_settings
+
+app = typer.Typer(help="Amparo: rapid-response protection workflows.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+
+
+def prepare_runtime() -> None:
+    """Prefect's home and settings for this data directory, before Prefect is imported."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (alembic upgrade heads)."""
+    from models.core.migrate import upgrade
+    upgrade(get_settings().database_url)
+    typer.echo("database up to date")
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1"), migrate: bool = typer.Option(True)) -> None:
+    """Serve the API, the forms, the staff pages and the dispatcher."""
+    import uvicorn
+
+    prepare_runtime()
+    if migrate:
+        db_upgrade()
+    from api.app import create_app
+    uvicorn.run(create_app(), host=host, port=get_settings().port, log_level="info",
+                access_log=False)  # access logs would carry paths and client addresses
+
+
+@user_app.command("add")
+def user_add(email: str, role: str = typer.Option(..., "--role"),
+             password_file: Path | None = typer.Option(None, "--password-file"),
+             panel: str | None = typer.Option(None, "--panel"),
+             on_call: bool = typer.Option(False, "--on-call")) -> None:
+    """Create a staff user; prints the generated password (if any) and the TOTP secret."""
+    from models.core.db import session_scope
+    from models.core.errors import AmparoError
+    from models.people.service import add_to_panel, create_user
+    from models.programmes.service import programme_by_slug
+
+    password = password_file.read_text().strip() if password_file else None
+    try:
+        with session_scope() as session:
+            user, generated, totp = create_user(session, email=email, role=role,
+                                                password=password)
+            if role == "reviewer" or panel:
+                programme = programme_by_slug(session, panel)
+                add_to_panel(session, user=user, programme_id=programme.id, on_call=on_call)
+    except AmparoError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    if generated:
+        typer.echo(f"password={generated}")
+    typer.echo(f"totp_secret={totp}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Exit 0 when every event verifies; else exit 1 naming the first that does not."""
+    from models.core import audit
+    from models.core.db import session_scope
+
+    with session_scope() as session:
+        result = audit.verify(session)
+    if result.ok:
+        typer.echo(f"audit chain ok: {result.count} events")
+        return
+    typer.echo(f"audit chain broken at event {result.bad_seq}: {result.reason}", err=True)
+    raise typer.Exit(1)
+
+
+@keys_app.command("rotate")
+def keys_rotate(batch: int = typer.Option(500, help="rows per transaction")) -> None:
+    """Re-encrypt every value not under the first key of AMPARO_ENCRYPTION_KEYS."""
+    from models.core.rotation import rotate_all
+    counts = rotate_all(batch=batch)
+    typer.echo("re-encrypted: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@app.command()
+def seed() -> None:
+    """Create the demo programme and demo staff (logins printed once)."""
+    from models.seed import seed_demo
+    for line in seed_demo():
+        typer.echo(line)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app(prog_name="amparo")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""One error shape for the whole API: {"error": {"code", "message", "fields"}}."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from models.applications.schemas import pydantic_fields
+from models.core.errors import AmparoError
+
+log = logging.getLogger("amparo.api")
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AmparoError)
+    async def _amparo(_req: Request, exc: AmparoError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.fields),
+                            status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(error_body("invalid", "The input is not valid.",
+                                       pydantic_fields(exc)), status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def _pydantic(_req: Request, exc: ValidationError) -> JSONResponse:
+        return JSONResponse(error_body("invalid", "The input is not valid.",
+                                       pydantic_fields(exc)), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
+                403: "forbidden"}.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else "Request refused."
+        return JSONResponse(error_body(code, message), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
+        # The type only: messages of unexpected errors may carry data.
+        log.error("unhandled error: %s", type(exc).__name__)
+        return JSONResponse(error_body("internal", "Something went wrong."), status_code=500)

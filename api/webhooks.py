@@ -1,0 +1,6 @@
+"""Routes of the webhooks area (filled in by the area's work)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["webhooks"])

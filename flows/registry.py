@@ -1,0 +1,33 @@
+"""Which flow runs for which outbox row. Flows take lists of ids, never personal data.
+
+Each entry: outbox flow name -> (module path, function name). The deployment of each flow in
+prefect.yaml is named after the flow function (`<flow-name>/<flow-name>`).
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+FLOWS: dict[str, tuple[str, str]] = {
+    # name used in the outbox      module            flow function
+    "process-application": ("flows.applications", "process_applications"),
+    "decide-application": ("flows.reviews", "decide_applications"),
+    "send-disbursement": ("flows.money", "send_disbursements"),
+    "send-notices": ("flows.notify", "send_notices"),
+}
+
+
+def register(name: str, module: str, function: str) -> None:
+    FLOWS[name] = (module, function)
+
+
+def resolve(name: str) -> Callable[..., Any]:
+    module, function = FLOWS[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def deployment_name(name: str) -> str:
+    flow = resolve(name)
+    flow_name = getattr(flow, "name", name)
+    return f"{flow_name}/{flow_name}"

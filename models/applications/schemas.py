@@ -1,0 +1,154 @@
+"""The application of CONTRACT.md, validated. Shared by the API, the web form and the PDF reader."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+Text4000 = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class ThreatType(StrEnum):
+    death_threat = "death_threat"
+    physical_attack = "physical_attack"
+    sexual_violence = "sexual_violence"
+    surveillance = "surveillance"
+    online_harassment = "online_harassment"
+    criminalisation = "criminalisation"
+    raid = "raid"
+    smear_campaign = "smear_campaign"
+    family_threat = "family_threat"
+    other = "other"
+
+
+class Perpetrator(StrEnum):
+    state = "state"
+    non_state_armed = "non_state_armed"
+    corporate = "corporate"
+    family_or_community = "family_or_community"
+    unknown = "unknown"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ApplicantIn(_Strict):
+    name: Text200
+    email: EmailStr | None = None
+    phone: Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()\-.]{5,40}$")] | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+    organisation: Annotated[str, Field(max_length=200)] | None = None
+    pronouns: Annotated[str, Field(max_length=40)] | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.upper()
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "ApplicantIn":
+        if not self.email and not self.phone:
+            raise ValueError("give an e-mail address or a phone number")
+        return self
+
+
+class ThreatIn(_Strict):
+    description: Text4000
+    types: Annotated[list[ThreatType], Field(min_length=1, max_length=10)]
+    imminent: bool = False
+    perpetrator: Perpetrator = Perpetrator.unknown
+    prior_attacks: Annotated[int, Field(ge=0, le=1000)] = 0
+
+
+class EndorserIn(_Strict):
+    name: Text200
+    organisation: Annotated[str, Field(max_length=200)] | None = None
+    contact: Annotated[str, Field(min_length=3, max_length=200)]
+
+
+class GrantRequest(_Strict):
+    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
+    purpose: Text4000
+    cost_types: list[str] = Field(default_factory=list, max_length=11)
+
+    @field_validator("currency")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.upper()
+
+
+class ShelterRequest(_Strict):
+    people: Annotated[int, Field(ge=1, le=20)]
+    children: Annotated[int, Field(ge=0, le=19)] = 0
+    needs: Annotated[str, Field(max_length=2000)] | None = None
+    from_date: date
+    nights: Annotated[int, Field(ge=1, le=365)]
+    features: list[str] = Field(default_factory=list, max_length=20)
+    avoid_region: Annotated[str, Field(max_length=100)] | None = None
+
+    @model_validator(mode="after")
+    def _children_fit(self) -> "ShelterRequest":
+        if self.children >= self.people:
+            raise ValueError("children must be fewer than people (at least one adult)")
+        return self
+
+
+class VisaRequest(_Strict):
+    destination_country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+    passport_valid_until: date | None = None
+    family_members: Annotated[int, Field(ge=0, le=20)] = 0
+    purpose: Text4000
+
+    @field_validator("destination_country")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.upper()
+
+
+REQUEST_MODELS: dict[str, type[_Strict]] = {
+    "grant": GrantRequest, "shelter": ShelterRequest, "visa": VisaRequest}
+
+
+class ApplicationIn(_Strict):
+    kind: Literal["grant", "shelter", "visa"]
+    programme: Annotated[str, Field(max_length=64)] | None = None
+    language: Literal["en", "es", "fr", "pt", "ar", "sw"] = "en"
+    applicant: ApplicantIn
+    threat: ThreatIn
+    dependants: Annotated[int, Field(ge=0, le=50)] = 0
+    endorser: EndorserIn | None = None
+    request: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _request_for_kind(self) -> "ApplicationIn":
+        model = REQUEST_MODELS[self.kind]
+        self.request = model.model_validate(self.request).model_dump(mode="json")
+        return self
+
+    def typed_request(self) -> Any:
+        return REQUEST_MODELS[self.kind].model_validate(self.request)
+
+
+class SubmitResult(BaseModel):
+    id: str
+    receipt: str
+    status: str
+
+
+def pydantic_fields(exc: Any) -> dict[str, str]:
+    """Field path -> message from a pydantic ValidationError, for the one error shape."""
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+        # the request dict is re-validated inside the model: its paths come nested
+        path = ".".join(loc) or "__root__"
+        msg = err.get("msg", "invalid").removeprefix("Value error, ")
+        fields.setdefault(path, msg)
+    return fields

@@ -1,0 +1,106 @@
+"""The audit chain: every status change, vote, approval and money movement, hash-chained.
+
+Events hold ids, codes and HMACs only — never personal data. Each event's hash is an HMAC
+over its predecessor's hash and its own fields, so a changed, removed or reordered event
+breaks the chain. The head row is locked while appending, which serialises appends.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Text
+from sqlmodel import Field, Session, SQLModel, select
+
+from models.core.base import as_utc, time_field, utcnow
+from models.core.crypto import derived_key
+
+GENESIS = "0" * 64
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    seq: int = Field(primary_key=True)
+    at: datetime = time_field(nullable=False)
+    actor: str = Field(max_length=64)  # a staff user id, "applicant", "system", "stripe"
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(index=True, max_length=64)
+    data: str = Field(sa_type=Text)  # canonical JSON of ids and codes
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = GENESIS
+
+
+def _digest(prev: str, seq: int, at: datetime, actor: str, action: str, entity: str,
+            entity_id: str, data: str) -> str:
+    stamp = as_utc(at).isoformat()  # type: ignore[union-attr]
+    msg = "\x1f".join([prev, str(seq), stamp, actor, action, entity, entity_id, data])
+    return hmac.new(derived_key("audit-chain"), msg.encode(), hashlib.sha256).hexdigest()
+
+
+def record(session: Session, *, actor: str, action: str, entity: str, entity_id: str,
+           data: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event in the caller's transaction."""
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1)
+        session.add(head)
+    payload = json.dumps(data or {}, sort_keys=True, separators=(",", ":"), default=str)
+    at = utcnow().replace(microsecond=0)
+    seq = head.seq + 1
+    digest = _digest(head.hash, seq, at, actor, action, entity, entity_id, payload)
+    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, entity=entity,
+                       entity_id=entity_id, data=payload, prev_hash=head.hash, hash=digest)
+    head.seq, head.hash = seq, digest
+    session.add(event)
+    session.add(head)
+    return event
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify(session: Session, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order; report the first event that does not verify."""
+    prev, expected_seq, count, last = GENESIS, 1, 0, 0
+    while True:
+        rows = session.exec(select(AuditEvent).where(AuditEvent.seq > last)
+                            .order_by(AuditEvent.seq).limit(batch)).all()
+        if not rows:
+            break
+        for ev in rows:
+            problem = _check(ev, prev, expected_seq)
+            if problem:
+                return VerifyResult(False, count, ev.seq, problem)
+            prev, expected_seq, count, last = ev.hash, ev.seq + 1, count + 1, ev.seq
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != last or head.hash != prev):
+        return VerifyResult(False, count, last + 1, "events missing at the end of the chain")
+    return VerifyResult(True, count)
+
+
+def _check(ev: AuditEvent, prev: str, expected_seq: int) -> str:
+    if ev.seq != expected_seq:
+        return f"event {expected_seq} is missing"
+    if ev.prev_hash != prev:
+        return "previous hash does not match (removed or reordered)"
+    if _digest(ev.prev_hash, ev.seq, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id,
+               ev.data) != ev.hash:
+        return "hash does not match (changed)"
+    return ""

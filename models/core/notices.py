@@ -1,0 +1,30 @@
+"""Notices to staff (e-mail), de-duplicated by a key made of ids so a re-run never sends twice."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, Session, SQLModel, select
+
+from models.core.base import id_field, time_field
+
+
+class Notice(SQLModel, table=True):
+    id: str = id_field()
+    dedupe_key: str = Field(unique=True, max_length=200)
+    kind: str = Field(max_length=64)
+    recipient_id: str | None = Field(default=None, foreign_key="staff_user.id")
+    application_id: str | None = Field(default=None, max_length=32, index=True)
+    created_at: datetime = time_field(nullable=False, default_now=True)
+    sent_at: datetime | None = time_field(index=True)
+    attempts: int = 0
+
+
+def queue_notice(session: Session, *, kind: str, recipient_id: str, application_id: str | None,
+                 dedupe_key: str) -> Notice | None:
+    """Queue once; returns None when this notice was already queued."""
+    if session.exec(select(Notice).where(Notice.dedupe_key == dedupe_key)).first():
+        return None
+    notice = Notice(kind=kind, recipient_id=recipient_id, application_id=application_id,
+                    dedupe_key=dedupe_key)
+    session.add(notice)
+    return notice

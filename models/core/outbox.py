@@ -1,0 +1,82 @@
+"""The dispatch outbox (DESIGN.md rule 4): a row per flow to start, committed with the data.
+
+A dispatcher claims pending rows (most urgent first) and starts their flows; a sweeper puts
+back rows claimed long ago and never finished (process killed, Prefect down).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from models.core.base import id_field, time_field, utcnow
+
+STALE_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 20
+
+
+class Dispatch(SQLModel, table=True):
+    id: str = id_field()
+    flow: str = Field(index=True, max_length=64)
+    entity_id: str = Field(max_length=64)
+    priority: int = Field(default=5, index=True)
+    status: str = Field(default="pending", index=True, max_length=16)  # pending|claimed|done|dead
+    attempts: int = 0
+    available_at: datetime = time_field(nullable=False, default_now=True)
+    claimed_at: datetime | None = time_field()
+    finished_at: datetime | None = time_field()
+    created_at: datetime = time_field(nullable=False, default_now=True)
+
+
+def enqueue(session: Session, *, flow: str, entity_id: str, priority: int = 5,
+            delay: timedelta | None = None) -> Dispatch:
+    row = Dispatch(flow=flow, entity_id=entity_id, priority=priority,
+                   available_at=utcnow() + (delay or timedelta()))
+    session.add(row)
+    return row
+
+
+def claim(session: Session, *, limit: int = 50, flow: str | None = None) -> list[Dispatch]:
+    """Claim due pending rows, most urgent first; SKIP LOCKED lets dispatchers run side by side."""
+    now = utcnow()
+    stmt = (select(Dispatch).where(Dispatch.status == "pending", Dispatch.available_at <= now)
+            .order_by(Dispatch.priority, Dispatch.created_at).limit(limit))
+    if flow:
+        stmt = stmt.where(Dispatch.flow == flow)
+    rows = list(session.exec(stmt.with_for_update(skip_locked=True)).all())
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = "claimed", now, row.attempts + 1
+        session.add(row)
+    return rows
+
+
+def finish(session: Session, ids: list[str]) -> None:
+    if ids:
+        session.exec(update(Dispatch).where(col(Dispatch.id).in_(ids))  # type: ignore[call-overload]
+                     .values(status="done", finished_at=utcnow()))
+
+
+def release(session: Session, ids: list[str], *, delay: timedelta = timedelta(seconds=10)) -> None:
+    """Give rows back after a failure to start, to be tried again later."""
+    if ids:
+        session.exec(update(Dispatch).where(col(Dispatch.id).in_(ids))  # type: ignore[call-overload]
+                     .values(status="pending", available_at=utcnow() + delay))
+
+
+def requeue_stale(session: Session, *, older_than: timedelta = STALE_AFTER) -> int:
+    """Rows claimed but never finished go back to pending (or dead after too many tries)."""
+    cutoff = utcnow() - older_than
+    stale = session.exec(select(Dispatch).where(Dispatch.status == "claimed",
+                                                col(Dispatch.claimed_at) < cutoff)).all()
+    for row in stale:
+        row.status = "dead" if row.attempts >= MAX_ATTEMPTS else "pending"
+        row.available_at = utcnow()
+        session.add(row)
+    return len(stale)
+
+
+def pending_count(session: Session) -> int:
+    from sqlalchemy import func
+    return session.exec(select(func.count()).select_from(Dispatch)
+                        .where(col(Dispatch.status).in_(["pending", "claimed"]))).one()

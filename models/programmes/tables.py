@@ -1,0 +1,46 @@
+"""A programme holds every number a fund decides: caps, clocks, panel and money rules."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from models.core.base import id_field, json_field, time_field
+
+DEFAULT_DECISION_HOURS = {"critical": 24, "high": 72, "medium": 168, "low": 336}
+DEFAULT_RISK_WEIGHTS = {
+    "threat_type": {"death_threat": 30, "sexual_violence": 30, "physical_attack": 25,
+                    "raid": 20, "family_threat": 20, "criminalisation": 15,
+                    "surveillance": 10, "smear_campaign": 5, "online_harassment": 5,
+                    "other": 5},
+    "imminent": 25,
+    "perpetrator": {"state": 15, "non_state_armed": 20, "corporate": 10,
+                    "family_or_community": 10, "unknown": 5},
+    "prior_attack_each": 5, "prior_attacks_max": 20,
+    "dependant_each": 2, "dependants_max": 10,
+    "country": {},
+    "levels": {"critical": 70, "high": 45, "medium": 25},
+}
+
+
+class Programme(SQLModel, table=True):
+    id: str = id_field()
+    slug: str = Field(unique=True, index=True, max_length=64)
+    name: str = Field(max_length=200)
+    currency: str = Field(max_length=3)
+    cap_minor: int
+    kinds: list = json_field(default=[])
+    decision_hours: dict = json_field(default={})
+    quorum: int = 3
+    fast_track_approvals: int = 2
+    finance_threshold_minor: int = 500_000   # one approval up to this, two above
+    tranche_threshold_minor: int | None = 600_000
+    tranche_first_percent: int = 50
+    followup_days: list = json_field(default=[])
+    report_days: int = 90
+    excluded_costs: list = json_field(default=[])
+    risk_weights: dict = json_field(default={})
+    hold_hours: int = 24
+    budget_minor: int | None = None
+    active: bool = True
+    created_at: datetime = time_field(nullable=False, default_now=True)

@@ -1,0 +1,14 @@
+"""Imports every table module so SQLModel.metadata knows them all (migrations, tests).
+
+Each domain area adds its own `tables` module here, one line.
+"""
+from models.core import audit, notices, outbox, ratelimit  # noqa: F401
+from models.programmes import tables as programme_tables  # noqa: F401
+from models.people import tables as people_tables  # noqa: F401
+from models.applications import tables as application_tables  # noqa: F401
+from models.reviews import tables as review_tables  # noqa: F401
+from models.money import tables as money_tables  # noqa: F401
+
+from sqlmodel import SQLModel
+
+metadata = SQLModel.metadata

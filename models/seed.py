@@ -1,0 +1,44 @@
+"""The demo programme and demo staff that `make run` seeds (CONTRACT.md).
+
+Logins are printed once, when the users are created; they are never stored in clear.
+"""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models.core.db import session_scope
+from models.people.service import add_to_panel, create_user
+from models.people.tables import StaffUser
+from models.programmes.service import demo_programme, ensure_programme
+
+DEMO_STAFF = [
+    ("caseworker@demo.amparo.invalid", "caseworker", False),
+    ("reviewer1@demo.amparo.invalid", "reviewer", True),
+    ("reviewer2@demo.amparo.invalid", "reviewer", True),
+    ("reviewer3@demo.amparo.invalid", "reviewer", False),
+    ("reviewer4@demo.amparo.invalid", "reviewer", False),
+    ("finance1@demo.amparo.invalid", "finance", False),
+    ("finance2@demo.amparo.invalid", "finance", False),
+    ("shelter@demo.amparo.invalid", "shelter_coordinator", False),
+    ("visa@demo.amparo.invalid", "visa_officer", False),
+    ("admin@demo.amparo.invalid", "admin", False),
+]
+
+
+def seed_demo() -> list[str]:
+    """Idempotent: returns the lines to print (logins only for users created now)."""
+    lines: list[str] = []
+    with session_scope() as session:
+        programme = ensure_programme(session, demo_programme())
+        for email, role, on_call in DEMO_STAFF:
+            if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
+                continue
+            user, password, totp = create_user(session, email=email, role=role)
+            if role == "reviewer":
+                add_to_panel(session, user=user, programme_id=programme.id, on_call=on_call)
+            lines.append(f"{role:20} {email:34} password={password} totp_secret={totp}")
+    if lines:
+        lines.insert(0, "Demo staff (shown once; keep them, or add users with `amparo user add`):")
+    else:
+        lines.append("Demo programme and staff already exist.")
+    return lines

@@ -1,0 +1,82 @@
+"""Test set-up: throwaway data and Prefect homes, databases built by the migrations.
+
+`db_url` runs a test on SQLite and on a real PostgreSQL; `sqlite_url` on SQLite only.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(tempfile.mkdtemp(prefix="amparo-tests-"))
+os.environ.update({
+    "AMPARO_ENV": "development",
+    "AMPARO_DATA_DIR": str(_ROOT / "data"),
+    "AMPARO_SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+    "AMPARO_ENCRYPTION_KEYS": "t1:" + "A" * 43,
+    "AMPARO_STRIPE_WEBHOOK_SECRET": "whsec_test_amparo",
+    "AMPARO_DISPATCHER": "off",
+    "PREFECT_HOME": str(_ROOT / "prefect"),
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+})
+os.environ.pop("AMPARO_DATABASE_URL", None)
+
+pytest_plugins = ["tests.support.fixtures"]
+
+
+def _use_database(url: str) -> None:
+    from models.core.migrate import upgrade
+    from models.core.settings import reset_settings
+
+    os.environ["AMPARO_DATABASE_URL"] = url
+    reset_settings()
+    upgrade(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'amparo.db'}"
+    _use_database(url)
+    yield url
+    os.environ.pop("AMPARO_DATABASE_URL", None)
+    from models.core.settings import reset_settings
+    reset_settings()
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request) -> Iterator[str]:  # noqa: ANN001
+    name = "t_" + os.urandom(6).hex()
+    url = postgres_server.create_database(name)
+    _use_database(url)
+    yield url
+    os.environ.pop("AMPARO_DATABASE_URL", None)
+    from models.core.settings import reset_settings
+    reset_settings()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request) -> Iterator[str]:  # noqa: ANN001
+    """The same test on both databases."""
+    yield request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+@pytest.fixture
+def session(sqlite_url: str):  # noqa: ANN201
+    from models.core.db import new_session
+    s = new_session()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():  # noqa: ANN201
+    """Prefect's own test harness, once per session (it takes ~10 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
