@@ -62,9 +62,10 @@ def _alive(pid: int) -> bool:
     return not state.stdout.strip().startswith("Z")
 
 
-def test_start_health_log_and_stop(stub_command: list[str]) -> None:
+def test_start_health_log_and_stop(stub_command: list[str], tmp_path: Path) -> None:
     port = free_port()
-    srv = run_server({"STUB_MARKER": "fixture-marker-42"}, port=port, command=stub_command)
+    srv = run_server({"STUB_MARKER": "fixture-marker-42"}, port=port, command=stub_command,
+                     log_path=tmp_path / "server.log")
     try:
         assert srv.url == f"http://127.0.0.1:{port}"
         assert _get(srv.url + "/api/v1/health") == 200
@@ -77,8 +78,8 @@ def test_start_health_log_and_stop(stub_command: list[str]) -> None:
     assert not _alive(child)
 
 
-def test_kill_and_restart(stub_command: list[str]) -> None:
-    srv = run_server({}, command=stub_command)
+def test_kill_and_restart(stub_command: list[str], tmp_path: Path) -> None:
+    srv = run_server({}, command=stub_command, log_path=tmp_path / "server.log")
     try:
         first_child = _child_pid(srv.log_text())
         srv.kill()
@@ -93,9 +94,10 @@ def test_kill_and_restart(stub_command: list[str]) -> None:
         srv.stop()
 
 
-def test_early_exit_is_reported_with_log(stub_command: list[str]) -> None:
-    with pytest.raises(ServerStartError, match="exited with 3"):
-        run_server({"STUB_CRASH": "1", "STUB_MARKER": "seen-in-error"}, command=stub_command)
+def test_early_exit_is_reported_with_log(stub_command: list[str], tmp_path: Path) -> None:
+    with pytest.raises(ServerStartError, match="exited with 3(.|\n)*seen-in-error"):
+        run_server({"STUB_CRASH": "1", "STUB_MARKER": "seen-in-error"}, command=stub_command,
+                   log_path=tmp_path / "server.log")
 
 
 def test_missing_binary_is_a_clear_error(tmp_path: Path) -> None:

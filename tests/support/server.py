@@ -148,11 +148,11 @@ def run_server(env: dict[str, str], port: int | None = None, cwd: str | Path | N
     """Start `command + args` with os.environ + env + AMPARO_PORT; wait until healthy."""
     port = port or free_port()
     full_env = {**os.environ, **env, "AMPARO_PORT": str(port), "PYTHONUNBUFFERED": "1"}
-    if log_path is None:
-        log_path = Path(tempfile.mkdtemp(prefix="amparo-server-")) / "server.log"
     cmd = [*(command or default_command()), *(args or [])]
     if not Path(cmd[0]).exists() and os.sep in cmd[0]:
         raise ServerStartError(f"{cmd[0]} not found: is the project installed in the venv?")
+    if log_path is None:  # kept after the run so a failing test can be read
+        log_path = Path(tempfile.mkdtemp(prefix="amparo-server-")) / "server.log"
     server = ServerProcess(command=cmd, env=full_env, port=port, log_path=log_path,
                            cwd=str(cwd) if cwd else None, health_path=health_path,
                            timeout=timeout)
