@@ -12,7 +12,6 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.core.base import id_field, time_field, utcnow
 
-STALE_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 20
 
 
@@ -64,8 +63,11 @@ def release(session: Session, ids: list[str], *, delay: timedelta = timedelta(se
                      .values(status="pending", available_at=utcnow() + delay))
 
 
-def requeue_stale(session: Session, *, older_than: timedelta = STALE_AFTER) -> int:
+def requeue_stale(session: Session, *, older_than: timedelta | None = None) -> int:
     """Rows claimed but never finished go back to pending (or dead after too many tries)."""
+    if older_than is None:
+        from models.core.settings import get_settings
+        older_than = timedelta(seconds=get_settings().stale_dispatch_seconds)
     cutoff = utcnow() - older_than
     stale = session.exec(select(Dispatch).where(Dispatch.status == "claimed",
                                                 col(Dispatch.claimed_at) < cutoff)).all()

@@ -36,6 +36,7 @@ class Settings:
     smtp_port: int = 25
     smtp_from: str = "amparo@localhost"
     dispatcher_enabled: bool = True
+    stale_dispatch_seconds: int = 300  # a claimed outbox row older than this is re-queued
     extra: dict = field(default_factory=dict)
 
     @property
@@ -136,6 +137,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_port=int(env.get("AMPARO_SMTP_PORT", "25")),
         smtp_from=env.get("AMPARO_SMTP_FROM", "amparo@localhost"),
         dispatcher_enabled=env.get("AMPARO_DISPATCHER", "on") != "off",
+        stale_dispatch_seconds=int(env.get("AMPARO_STALE_SECONDS", "300")),
     )
 
 
