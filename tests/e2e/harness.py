@@ -57,6 +57,7 @@ class Deployment:
     env: dict[str, str]
     server: ServerProcess
     staff: dict[str, Staff]
+    seed_output: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -90,7 +91,7 @@ class Deployment:
         return r.json()
 
 
-def seed(env: dict[str, str]) -> dict[str, Staff]:
+def seed(env: dict[str, str]) -> tuple[dict[str, Staff], str]:
     subprocess.run([AMPARO, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
     out = subprocess.run([AMPARO, "seed"], env=env, check=True, capture_output=True,
                          text=True, timeout=120).stdout
@@ -98,7 +99,7 @@ def seed(env: dict[str, str]) -> dict[str, Staff]:
     for m in re.finditer(r"^(\w+)\s+(\S+@\S+)\s+password=(\S+) totp_secret=(\S+)$", out, re.M):
         staff[m.group(2)] = Staff(m.group(2), m.group(1), m.group(3), m.group(4))
     assert len(staff) >= 10, out
-    return staff
+    return staff, out
 
 
 def base_env(tmp: Path, database_url: str, fake: FakeStripe, **extra: str) -> dict[str, str]:
@@ -115,9 +116,9 @@ def base_env(tmp: Path, database_url: str, fake: FakeStripe, **extra: str) -> di
 
 
 def deploy(env: dict[str, str], log_path: Path) -> Deployment:
-    staff = seed(env)
+    staff, output = seed(env)
     server = run_server(env, log_path=log_path, timeout=150)
-    return Deployment(env=env, server=server, staff=staff)
+    return Deployment(env=env, server=server, staff=staff, seed_output=output)
 
 
 def wait_for(check: Callable[[], Any], *, timeout: float = 90, every: float = 0.5,
