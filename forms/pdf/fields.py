@@ -147,7 +147,8 @@ def option_code(field: Field, index: int) -> str:
 
 
 def option_name(field: Field, choice: str) -> str:
-    """AcroForm name of one checkbox of a multi field: ``threat.types.death_threat``."""
+    """Name of one option: the AcroForm checkbox ``threat.types.death_threat`` of a multi
+    field, or the raw-value key of a typed ``[T4a]`` line of a choice field."""
     return f"{field.path}.{choice}"
 
 
@@ -165,7 +166,7 @@ def codes_for(kind: str) -> dict[str, tuple[Field, str | None]]:
     out: dict[str, tuple[Field, str | None]] = {}
     for field in fields_for(kind):
         out[field.code] = (field, None)
-        if field.type == "multi":
-            for i, choice in enumerate(field.choices):
-                out[option_code(field, i)] = (field, choice)
+        # Each checkbox (multi) or radio option (choice) has its own code: [T2a], [T4b].
+        for i, choice in enumerate(field.choices):
+            out[option_code(field, i)] = (field, choice)
     return out

@@ -1,0 +1,161 @@
+"""Read a filled Amparo PDF form into the application JSON of CONTRACT.md.
+
+Two sources, tried in order: the AcroForm field values (a form filled on a computer), then
+the page text (a printed, typed or flattened copy, read as ``[A1] label: value``). Run this
+only inside the limited subprocess (sandbox.py): pdfminer has no limits of its own.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import PSLiteral
+from pdfminer.utils import decode_text
+
+from forms.pdf.assemble import build_application
+from forms.pdf.coerce import clean_text
+from forms.pdf.errors import PdfRejected
+from forms.pdf.fields import (KIND_CODE, KIND_FIELD, KINDS, LANGUAGE_CODE, LANGUAGE_FIELD,
+                              LANGUAGES, codes_for, fields_for, option_name)
+from forms.pdf.labels import translate
+from forms.pdf.rtl import visual
+from forms.pdf.parsed import ParsedForm
+
+MAX_FIELDS = 400          # our forms have about 40; more is not our form
+MAX_FIELD_DEPTH = 6
+MAX_VALUE_CHARS = 20_000
+MAX_TEXT_CHARS = 200_000
+CODE_RE = re.compile(r"\[\s*([A-Z])\s*(\d{1,2})\s*([a-z]?)\s*\]")
+
+__all__ = ["ParsedForm", "parse_pdf", "count_pages"]
+
+
+def parse_pdf(data: bytes, *, max_pages: int = 4) -> ParsedForm:
+    """The application in ``data``; raises PdfRejected when it is not a readable Amparo form."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        count_pages(pdf.doc, max_pages)
+        raw = read_fields(pdf.doc)
+        source = "fields"
+        if not _has_answers(raw):
+            raw, source = read_text(_page_text(pdf)), "text"
+    return build_application(raw, source)
+
+
+def count_pages(doc: Any, max_pages: int) -> int:
+    """Walk the page tree only as far as ``max_pages`` + 1, before anything is extracted."""
+    n = sum(1 for _ in islice(PDFPage.create_pages(doc), max_pages + 1))
+    if n > max_pages:
+        raise PdfRejected("too_many_pages", f"The form has more than {max_pages} pages.")
+    if n == 0:
+        raise PdfRejected("unreadable", "The file has no readable pages.")
+    return n
+
+
+def _decode(value: Any) -> str:
+    value = resolve1(value)
+    if isinstance(value, PSLiteral):
+        return str(value.name)
+    if isinstance(value, bytes):
+        return decode_text(value[:MAX_VALUE_CHARS * 2])
+    if isinstance(value, list):  # a multi-select choice: not on our forms, keep the first
+        return _decode(value[0]) if value else ""
+    return "" if value is None else str(value)[:MAX_VALUE_CHARS]
+
+
+def read_fields(doc: Any) -> dict[str, str]:
+    """AcroForm values by fully qualified name; buttons give their state name."""
+    form = resolve1(doc.catalog.get("AcroForm"))
+    fields = resolve1(form.get("Fields")) if isinstance(form, dict) else None
+    out: dict[str, str] = {}
+    if not isinstance(fields, list):
+        return out
+    seen: set[int] = set()
+    stack: list[tuple[Any, str, int]] = [(ref, "", 0) for ref in reversed(fields)]
+    while stack and len(seen) < MAX_FIELDS:
+        ref, prefix, depth = stack.pop()
+        key = id(ref) if not hasattr(ref, "objid") else ref.objid
+        field = resolve1(ref)
+        if key in seen or not isinstance(field, dict) or depth > MAX_FIELD_DEPTH:
+            continue
+        seen.add(key)
+        part = _decode(field.get("T")) if "T" in field else ""
+        name = f"{prefix}.{part}" if prefix and part else (part or prefix)
+        value = field.get("V")
+        if value is None and "AS" in field:  # a lone checkbox widget that keeps only its state
+            value = field.get("AS")
+        if value is not None and name:
+            out.setdefault(name, _decode(value))
+        kids = resolve1(field.get("Kids"))
+        if isinstance(kids, list):
+            stack.extend((kid, name, depth + 1) for kid in reversed(kids[:MAX_FIELDS]))
+    return out
+
+
+def _has_answers(raw: dict[str, str]) -> bool:
+    """Whether anyone filled the form in: a value besides the generator's hidden ones."""
+    return any(v.strip() and v.strip().strip("/") != "Off"
+               for k, v in raw.items() if k not in (KIND_FIELD, LANGUAGE_FIELD))
+
+
+def _page_text(pdf: Any) -> str:
+    parts: list[str] = []
+    for page in pdf.pages:
+        parts.append(page.extract_text() or "")
+        if sum(map(len, parts)) > MAX_TEXT_CHARS:
+            break
+    return "\n".join(parts)[:MAX_TEXT_CHARS]
+
+
+@lru_cache(maxsize=1)
+def _headings() -> frozenset[str]:
+    """Section headings in every language, as extracted: they sit between a value and the
+    next code, so they must not be read as part of the value."""
+    out: set[str] = set()
+    for language in LANGUAGES:
+        for section in {f.section for k in KINDS for f in fields_for(k)}:
+            text = translate(language, section)
+            out.update(_norm(t) for t in (text, visual(text)))
+    return frozenset(out)
+
+
+def _norm(line: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", line).split()).casefold()
+
+
+def read_text(text: str) -> dict[str, str]:
+    """Raw values by field path from ``[A1] label: value`` text (order and spacing free)."""
+    headings = _headings()
+    text = "\n".join(line for line in text.splitlines() if _norm(line) not in headings)
+    pieces = CODE_RE.split(text)
+    by_code: dict[str, str] = {}
+    # split() yields: before, letter, digits, suffix, segment, letter, digits, ...
+    for i in range(1, len(pieces) - 3, 4):
+        code = pieces[i] + str(int(pieces[i + 1])) + pieces[i + 2]
+        segment = pieces[i + 3]
+        colon = re.search(r"[:：]", segment)
+        value = segment[colon.end():].strip() if colon else ""
+        if value and not by_code.get(code):  # the first filled line of a code wins
+            by_code[code] = value[:MAX_VALUE_CHARS]
+        else:
+            by_code.setdefault(code, "")
+    # Form type and language are single words: whatever follows them on the page is not theirs.
+    raw = {KIND_FIELD: _first_word(by_code.get(KIND_CODE, "")),
+           LANGUAGE_FIELD: _first_word(by_code.get(LANGUAGE_CODE, ""))}
+    kind = clean_text(raw[KIND_FIELD], multiline=False).lower()
+    if kind in KINDS:
+        for code, (field, choice) in codes_for(kind).items():
+            if code in by_code:
+                raw[option_name(field, choice) if choice else field.path] = by_code[code]
+    return raw
+
+
+def _first_word(value: str) -> str:
+    words = value.split()
+    return words[0] if words else ""
