@@ -10,6 +10,8 @@ missing=()
 
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+# Arabic labels in the PDF forms need a font with Arabic glyphs.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "ensure-test-deps: chromium and PostgreSQL 15 present"
