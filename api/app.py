@@ -1,6 +1,7 @@
 """The FastAPI app factory: JSON API under /api/v1, pages, static files, the dispatcher."""
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api import applications, health, money, people, reviews, shelter, visas, webhooks
+from api import intake_pdf  # POST /api/v1/applications/pdf (before applications/{id})
 from api.errors import install_error_handlers
 from forms.web import apply, staff, status
 from models.core.settings import get_settings
@@ -20,13 +22,18 @@ STATIC = Path(__file__).resolve().parent.parent / "forms" / "static"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    dispatcher = None
+    dispatcher = sweeper = None
     if settings.dispatcher_enabled:
         from flows.dispatch import start_dispatcher
         dispatcher = start_dispatcher()
+        if settings.mode == "embedded":  # distributed mode schedules the `sweep` deployment
+            from flows.sweeper import start_sweeper
+            sweeper = start_sweeper(float(os.environ.get("AMPARO_SWEEP_SECONDS", "60")))
     try:
         yield
     finally:
+        if sweeper is not None:
+            sweeper.stop()
         if dispatcher is not None:
             dispatcher.stop()
 
@@ -36,10 +43,14 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Amparo", version="1.0.0", lifespan=lifespan,
                   description="Rapid-response protection for women human rights defenders.")
     install_error_handlers(app)
-    for module in (people, health, applications, reviews, money, webhooks, shelter, visas):
+    for module in (people, health, intake_pdf, applications, reviews, money, webhooks, shelter, visas):
         app.include_router(module.router, prefix=API_PREFIX)
     for page in (apply, status, staff):
         app.include_router(page.router)
+    from forms.web import shelter as shelter_pages, visas as visa_pages
+    for page in (shelter_pages, visa_pages):  # shelter coordinators' and visa officers' pages
+        app.include_router(page.router)
+    from forms.web import finance as finance_pages; app.include_router(finance_pages.router)  # noqa: E702
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

@@ -1,6 +1,194 @@
-"""Routes of the applications area (filled in by the area's work)."""
+"""Routes of the applications area: intake, the staff lists, the applicant's status by receipt.
+
+Thin: parse, authorise, call the domain, commit, answer. The receipt travels in POST bodies
+only (never a URL); wrong receipts are rate-limited per client, right ones never are.
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from api.auth import CurrentStaff, require_roles
+from api.deps import SessionDep, client_key
+from forms.i18n import LANGUAGES, gettext
+from forms.web.upload import capped_form, file_bytes
+from models.applications import followups, info, public, views
+from models.applications.documents import read_document, upload_document
+from models.applications.schemas import ApplicationIn, SubmitResult
+from models.applications.service import submit_application
+from models.applications.tables import Application, Document
+from models.core import ratelimit
+from models.core.errors import Invalid, NotFound, TooManyRequests
+from models.people.tables import StaffUser
 
 router = APIRouter(tags=["applications"])
+RECEIPT_LIMIT = {"limit": 20, "window": timedelta(minutes=10)}
+RECEIPT_BUCKET = "receipt"
+
+
+class StatusIn(BaseModel):
+    receipt: str = Field(min_length=1, max_length=64)
+    lang: str | None = Field(default=None, max_length=8)
+
+
+class AnswerIn(StatusIn):
+    request_id: str = Field(min_length=1, max_length=32)
+    answer: str = Field(min_length=1, max_length=4000)
+
+
+@router.post("/applications", status_code=201, response_model=SubmitResult,
+             summary="Submit an application (grant, shelter or visa)",
+             description="Send the same `Idempotency-Key` (16-128 letters, digits, - or _) "
+                         "with every retry of one submission: a retry answers with the same "
+                         "id and receipt instead of a second application.")
+def submit(data: ApplicationIn, session: SessionDep,
+           idempotency_key: Annotated[str | None, Header()] = None) -> Any:
+    result = submit_application(session=session, data=data, submission_key=idempotency_key)
+    session.commit()
+    _wake()
+    return JSONResponse(result.model_dump(), status_code=201)
+
+
+def _wake() -> None:
+    from flows.dispatch import wake_dispatcher
+    wake_dispatcher()
+
+
+@router.get("/applications", summary="Applications the caller's role may see, most urgent first")
+def list_applications(user: CurrentStaff, session: SessionDep,
+                      kind: Annotated[str | None, Query(max_length=16)] = None,
+                      status: Annotated[str | None, Query(max_length=32)] = None,
+                      ) -> list[dict[str, Any]]:
+    return views.list_application_views(session=session, role=user.role, viewer_id=user.id,
+                                        kind=kind, status=status)
+
+
+@router.get("/applications/{application_id}", summary="One application, fields filtered by role")
+def get_application(application_id: str, user: CurrentStaff, session: SessionDep) -> dict:
+    return views.load_application_view(session=session, application=_app(session, application_id),
+                                       role=user.role, viewer_id=user.id)
+
+
+def _app(session: Session, application_id: str) -> Application:
+    application = session.get(Application, application_id[:32])
+    if application is None:
+        raise NotFound("application not found")
+    return application
+
+
+CheckinDep = Annotated[StaffUser, Depends(require_roles("caseworker", "shelter_coordinator",
+                                                        "visa_officer", "admin"))]
+
+
+@router.post("/follow-ups/{followup_id}/done", summary="Record that a check-in took place")
+def checkin_done(followup_id: str, user: CheckinDep, session: SessionDep) -> dict:
+    followup = followups.complete_checkin(session=session, followup_id=followup_id[:32],
+                                          staff=user)
+    session.commit()
+    return {"id": followup.id, "status": followup.status}
+
+
+@router.get("/documents/{document_id}", summary="Download an applicant's document (staff)",
+            response_class=Response)
+def download(document_id: str, user: CurrentStaff, session: SessionDep) -> Response:
+    document = session.get(Document, document_id[:32])
+    if document is None:
+        raise NotFound("document not found")
+    # Whoever may see the case with its documents may open them; others get 404.
+    view = views.load_application_view(session=session, role=user.role, viewer_id=user.id,
+                                       application=_app(session, document.application_id))
+    content = read_document(session=session, document=document) if "documents" in view else None
+    if content is None:
+        raise NotFound("document not found")
+    return Response(content, media_type=document.mime,
+                    headers={"Content-Disposition": f'attachment; filename="{document.id}"'})
+
+
+# --- the applicant, by receipt -------------------------------------------------------------
+
+def _language(request: Request, asked: str | None, application: Application) -> str:
+    for candidate in (asked, request.query_params.get("lang")):
+        if candidate in LANGUAGES:
+            return candidate  # type: ignore[return-value]
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return application.language if application.language in LANGUAGES else "en"
+
+
+def by_receipt(session: Session, request: Request, receipt: str) -> Application:
+    """The application of a receipt; unknown receipts count against the client's limit."""
+    client = client_key(request)
+    if ratelimit.over_limit(session, bucket=RECEIPT_BUCKET, client=client, **RECEIPT_LIMIT):
+        raise TooManyRequests()
+    try:
+        return info.application_by_receipt(session, receipt)
+    except NotFound:
+        try:
+            ratelimit.hit(session, bucket=RECEIPT_BUCKET, client=client, **RECEIPT_LIMIT)
+        except TooManyRequests:
+            pass  # this one is answered 404; the next is refused
+        session.commit()
+        raise
+
+
+def public_answer(session: Session, request: Request, application: Application,
+                  asked_lang: str | None) -> dict[str, Any]:
+    lang = _language(request, asked_lang, application)
+    return public.status_of(session=session, application=application, lang=lang,
+                            translate=lambda msgid: gettext(lang, msgid))
+
+
+@router.post("/status", summary="The applicant's status, by receipt",
+             responses={404: {"description": "Unknown receipt"},
+                        429: {"description": "Too many unknown receipts"}})
+def status(body: StatusIn, request: Request, session: SessionDep) -> dict:
+    application = by_receipt(session, request, body.receipt)
+    return public_answer(session, request, application, body.lang)
+
+
+@router.post("/status/answer", summary="Answer a question, by receipt")
+def answer(body: AnswerIn, request: Request, session: SessionDep) -> dict:
+    by_receipt(session, request, body.receipt)
+    info.answer_info(session=session, receipt=body.receipt, request_id=body.request_id,
+                     answer=body.answer)
+    session.commit()
+    _wake()
+    application = info.application_by_receipt(session, body.receipt)
+    return public_answer(session, request, application, body.lang)
+
+
+@router.post("/status/documents", status_code=201,
+             summary="Upload a document (report, answer attachment), by receipt",
+             description="multipart: `receipt`, `purpose` (report | info_answer | ...), "
+                         "`ref_id`, `file` (PDF, JPEG or PNG, at most 10 MB).")
+async def upload(request: Request, session: SessionDep) -> Any:
+    form = await capped_form(request)
+    receipt = str(form.get("receipt") or "")
+    purpose = str(form.get("purpose") or "report")[:32]
+    ref_id = str(form.get("ref_id") or "")[:32] or None
+    data = await file_bytes(form)
+    if data is None:
+        raise Invalid("choose a file", fields={"file": "missing"})
+    filename = getattr(form.get("file"), "filename", None)
+    from starlette.concurrency import run_in_threadpool
+    document = await run_in_threadpool(_store_upload, session, request, receipt, purpose,
+                                       ref_id, filename, data)
+    return JSONResponse({"id": document.id, "purpose": document.purpose,
+                         "mime": document.mime, "size": document.size}, status_code=201)
+
+
+def _store_upload(session: Session, request: Request, receipt: str, purpose: str,
+                  ref_id: str | None, filename: str | None, data: bytes) -> Any:
+    by_receipt(session, request, receipt)
+    document = upload_document(session=session, receipt=receipt, purpose=purpose,
+                               ref_id=ref_id, filename=filename, content=data)
+    session.commit()
+    return document

@@ -18,21 +18,33 @@ from models.core.settings import get_settings
 from flows import registry
 
 log = logging.getLogger("amparo.dispatch")
-BATCH = 50
+# One flow run costs ~0.3-1 s of Prefect overhead on this kind of machine whatever its size
+# (DESIGN.md, "Facts measured"): in a surge, big batches keep that overhead from dominating.
+BATCH = 200
 IDLE_SECONDS = 0.5
+EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
+EXPRESS_BATCH = 10
+NOTICE_FLOW = "send-notices"
 
 
-def dispatch_once(limit: int = BATCH) -> int:
-    """Claim and start what is due; returns how many rows were handled."""
+def dispatch_once(limit: int = BATCH, max_priority: int | None = None) -> int:
+    """Claim and start what is due, most urgent first; returns how many rows were handled.
+
+    Critical rows get runs of their own, so a critical case never waits inside a batch of
+    ordinary ones; the other rows of a flow share one run (the flows take the most urgent of
+    a batch first). Groups start in the order claimed: priority, then age."""
     with session_scope() as session:
-        rows = outbox.claim(session, limit=limit)
-        claimed = [(r.id, r.flow, r.entity_id) for r in rows]
+        rows = []
+        if max_priority is not None:  # express lane: finish what is started (tell reviewers)
+            rows = outbox.claim(session, limit=limit, flow=NOTICE_FLOW, max_priority=max_priority)
+        rows = rows or outbox.claim(session, limit=limit, max_priority=max_priority)
+        claimed = [(r.id, r.flow, r.entity_id, r.priority) for r in rows]
     if not claimed:
         return 0
-    by_flow: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row_id, flow, entity_id in claimed:
-        by_flow[flow].append((row_id, entity_id))
-    for flow, items in by_flow.items():
+    groups: dict[tuple[bool, str], list[tuple[str, str]]] = defaultdict(list)
+    for row_id, flow, entity_id, priority in claimed:
+        groups[(priority > EXPRESS_MAX_PRIORITY, flow)].append((row_id, entity_id))
+    for (_, flow), items in groups.items():  # dicts keep the claim order
         _start(flow, [rid for rid, _ in items], [eid for _, eid in items])
     return len(claimed)
 
@@ -42,7 +54,7 @@ def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
         if get_settings().mode == "distributed":
             _start_deployment(flow, row_ids, entity_ids)
         else:
-            registry.resolve(flow)(entity_ids)
+            _run_in_process(flow, entity_ids)
         with session_scope() as session:
             outbox.finish(session, row_ids)
     except Exception as exc:  # noqa: BLE001 - any failure: give the rows back, try later
@@ -50,6 +62,16 @@ def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
                     type(exc).__name__)
         with session_scope() as session:
             outbox.release(session, row_ids)
+
+
+def _run_in_process(flow: str, entity_ids: list[str]) -> None:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    # A sync flow run waits ~1 s at exit for its heartbeat thread (measured: 1.1 s per run
+    # with heartbeats, 0.28 s without); in process, a crash takes the dispatcher down with
+    # the flow and the outbox re-queues the rows, so heartbeats buy nothing here.
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        registry.resolve(flow)(entity_ids)
 
 
 def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
@@ -62,12 +84,18 @@ def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> N
 
 
 class Dispatcher:
-    """A background thread running `dispatch_once` until stopped."""
+    """A background thread running `dispatch_once` until stopped.
 
-    def __init__(self) -> None:
+    `max_priority` makes it an express lane that only takes urgent rows (and small batches),
+    so a critical case starts within moments even while the main lane works through a surge.
+    """
+
+    def __init__(self, max_priority: int | None = None, batch: int = BATCH,
+                 name: str = "amparo-dispatcher") -> None:
+        self.max_priority, self.batch = max_priority, batch
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="amparo-dispatcher", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
     def start(self) -> "Dispatcher":
         self._thread.start()
@@ -84,7 +112,7 @@ class Dispatcher:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                handled = dispatch_once()
+                handled = dispatch_once(self.batch, max_priority=self.max_priority)
             except Exception as exc:  # noqa: BLE001 - the loop must survive a bad moment
                 log.warning("dispatch failed: %s", type(exc).__name__)
                 handled = 0
@@ -93,12 +121,46 @@ class Dispatcher:
                 self._wake.clear()
 
 
-_current: Dispatcher | None = None
+class Dispatchers:
+    """The main lane and the express lane, started and stopped together."""
+
+    def __init__(self) -> None:
+        self.lanes = [Dispatcher(),
+                      Dispatcher(max_priority=EXPRESS_MAX_PRIORITY, batch=EXPRESS_BATCH,
+                                 name="amparo-dispatcher-express")]
+
+    def start(self) -> "Dispatchers":
+        if get_settings().mode == "embedded":
+            _requeue_orphans()
+        for lane in self.lanes:
+            lane.start()
+        return self
+
+    def wake(self) -> None:
+        for lane in self.lanes:
+            lane.wake()
+
+    def stop(self, timeout: float = 30) -> None:
+        for lane in self.lanes:
+            lane.stop(timeout)
 
 
-def start_dispatcher() -> Dispatcher:
+def _requeue_orphans() -> None:
+    """Embedded mode has one dispatching process: rows it claimed before a crash are orphans
+    now, so they go back at once instead of waiting for the sweeper's stale timeout."""
+    from datetime import timedelta
+
+    with session_scope() as session:
+        if count := outbox.requeue_stale(session, older_than=timedelta(0)):
+            log.info("re-queued %d dispatch rows left claimed by a previous run", count)
+
+
+_current: Dispatchers | None = None
+
+
+def start_dispatcher() -> Dispatchers:
     global _current
-    _current = Dispatcher().start()
+    _current = Dispatchers().start()
     return _current
 
 

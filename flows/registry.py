@@ -14,7 +14,11 @@ FLOWS: dict[str, tuple[str, str]] = {
     "process-application": ("flows.applications", "process_applications"),
     "decide-application": ("flows.reviews", "decide_applications"),
     "send-disbursement": ("flows.money", "send_disbursements"),
+    "reconcile-stripe": ("flows.money", "reconcile_stripe"),
     "send-notices": ("flows.notify", "send_notices"),
+    "sweep": ("flows.sweeper", "sweep"),
+    "match-shelter": ("flows.shelter", "match_shelter_cases"),
+    "remind-visa-deadlines": ("flows.visas", "remind_visa_deadlines"),
 }
 
 

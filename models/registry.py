@@ -8,6 +8,9 @@ from models.people import tables as people_tables  # noqa: F401
 from models.applications import tables as application_tables  # noqa: F401
 from models.reviews import tables as review_tables  # noqa: F401
 from models.money import tables as money_tables  # noqa: F401
+from models.shelter import tables as shelter_tables  # noqa: F401
+from models.visas import tables as visa_tables  # noqa: F401
+from models.relocation import tables as relocation_tables  # noqa: F401
 
 from sqlmodel import SQLModel
 

@@ -22,7 +22,6 @@ os.environ.update({
     "PREFECT_HOME": str(_ROOT / "prefect"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_TO_API_ENABLED": "false",
-    "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 })
 os.environ.pop("AMPARO_DATABASE_URL", None)

@@ -1,6 +1,174 @@
-"""Pages of the apply area (filled in by the area's work)."""
+"""The public application pages: choose, one form per kind, PDF upload, the receipt.
+
+Nothing is stored until the form is valid. Each form carries a one-time submission token:
+a second POST of the same form (double click, back button, retry) returns the first
+application and its receipt instead of creating another one.
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter
+import secrets
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from api.deps import SessionDep
+from api.intake_pdf import PdfRefused, parse_upload
+from forms import csrf
+from forms.i18n import LANGUAGES, pick_language
+from forms.pdf.generate import build_form
+from forms.web.common import countries, form_language, page
+from forms.web.pdf_values import REJECTIONS, UNREAD, values_from_pdf
+from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
+from forms.web.upload import capped_form, file_bytes
+from forms.web.validate import form_values, to_application, validate
+from models.applications.service import submit_application
+from models.core.crypto import normalise_receipt
+from models.core.errors import AmparoError, NotFound
 
 router = APIRouter(include_in_schema=False)
+TEXT_FORM_MAX = 64 * 1024
+EXPIRED = N_("For your safety the form had expired. Nothing was lost: please send it again.")
+NOT_SAVED = N_("Please tick the box once you have written down or saved the code.")
+NOT_SENT = N_("We could not send your application. Nothing was saved. Please try again.")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise NotFound()
+    return kind
+
+
+def form_page(request: Request, kind: str, *, lang: str, values: dict | None = None,
+              errors: dict | None = None, submission: str | None = None,
+              notice: str | None = None, status_code: int = 200) -> HTMLResponse:
+    return page(request, "public/form.html", {
+        "kind": kind, "title": TITLES[kind], "sections": sections_for(kind),
+        "fields": fields_for(kind), "values": values or {}, "errors": errors or {},
+        "submission": submission or new_token(), "countries": countries(lang),
+        "notice": notice, "switch_form": "appform"}, lang=lang, status_code=status_code)
+
+
+def receipt_page(request: Request, receipt: str, *, lang: str, again: bool = False,
+                 error: str | None = None) -> HTMLResponse:
+    code = normalise_receipt(receipt) or ""
+    groups = [code[i:i + 4] for i in range(0, len(code), 4)]
+    return page(request, "public/receipt.html", {
+        "groups": groups, "again": again, "error": error, "switch_form": "saved-form"},
+        lang=lang, status_code=422 if error else 200)
+
+
+def choose_page(request: Request, *, lang: str, errors: dict | None = None,
+                status_code: int = 200) -> HTMLResponse:
+    return page(request, "public/choose.html", {
+        "kinds": KINDS, "errors": errors or {}, "submission": new_token()},
+        lang=lang, status_code=status_code)
+
+
+@router.get("/apply", response_class=HTMLResponse)
+def choose(request: Request) -> HTMLResponse:
+    return choose_page(request, lang=pick_language(request))
+
+
+@lru_cache(maxsize=len(KINDS) * len(LANGUAGES))
+def _pdf_form(kind: str, lang: str) -> bytes:
+    return build_form(kind, lang)
+
+
+@router.get("/apply/{kind}/form.pdf")
+def pdf_form(request: Request, kind: str) -> Response:
+    lang = pick_language(request)
+    return Response(_pdf_form(_kind(kind), lang), media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="amparo-{kind}-{lang}.pdf"'})
+
+
+def submit(request: Request, session: Session, kind: str, values: dict[str, Any], *,
+           lang: str, token: str) -> HTMLResponse:
+    """Validate; on success store once (the token makes a repeat harmless) and show the receipt."""
+    data, errors = validate(kind, to_application(kind, values, lang))
+    if data is None:
+        return form_page(request, kind, lang=lang, values=values, errors=errors,
+                         submission=token, status_code=422)
+    try:
+        result = submit_application(session=session, data=data, submission_key=token)
+        session.commit()
+    except AmparoError:
+        session.rollback()
+        return form_page(request, kind, lang=lang, values=values, submission=token,
+                         notice=NOT_SENT, status_code=409)
+    return receipt_page(request, result.receipt, lang=lang)
+
+
+@router.post("/apply/pdf", response_class=HTMLResponse)
+async def post_pdf(request: Request, session: SessionDep) -> HTMLResponse:
+    try:
+        form = await capped_form(request)
+    except AmparoError as exc:  # too large, or not a multipart body
+        lang = pick_language(request)
+        return choose_page(request, lang=lang, errors={"file": REJECTIONS.get(
+            exc.code, REJECTIONS["unreadable"])}, status_code=exc.http_status)
+    lang = form_language(request, form)
+    if not csrf.check(request, form.get(csrf.FIELD)):
+        return choose_page(request, lang=lang, errors={"file": EXPIRED}, status_code=403)
+    data = await file_bytes(form)  # the body was capped already: this cannot pass the cap
+    if data is None:
+        return choose_page(request, lang=lang, errors={"file": REJECTIONS["missing"]},
+                           status_code=422)
+    try:
+        parsed = await parse_upload(data)
+    except PdfRefused as exc:
+        return choose_page(request, lang=lang, errors={"file": REJECTIONS.get(
+            exc.code, REJECTIONS["unreadable"])}, status_code=exc.http_status)
+    kind, values = values_from_pdf(parsed)
+    token = str(form.get("submission") or "") or new_token()
+    unread = {p: UNREAD for p in [*parsed.missing, *parsed.invalid] if p in values}
+    if unread:
+        return form_page(request, kind, lang=lang, values=values, errors=unread,
+                         submission=token, status_code=422)
+    return submit(request, session, kind, values, lang=lang, token=token)
+
+
+@router.post("/apply/saved", response_class=HTMLResponse)
+async def saved(request: Request) -> Response:
+    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+    lang = form_language(request, form)
+    receipt = str(form.get("receipt") or "")
+    if form.get("switch_lang"):
+        return receipt_page(request, receipt, lang=lang)
+    if not csrf.check(request, form.get(csrf.FIELD)) or form.get("saved") != "yes":
+        return receipt_page(request, receipt, lang=lang, error=NOT_SAVED)
+    # Post/Redirect/Get: the back button or a reload never posts the receipt again.
+    return RedirectResponse(f"/apply/done?lang={lang}", status_code=303)
+
+
+@router.get("/apply/done", response_class=HTMLResponse)
+def done(request: Request) -> HTMLResponse:
+    return page(request, "public/done.html", {}, lang=pick_language(request))
+
+
+@router.post("/apply/{kind}", response_class=HTMLResponse)
+async def post_form(request: Request, kind: str, session: SessionDep) -> HTMLResponse:
+    kind = _kind(kind)
+    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+    lang = form_language(request, form)
+    values = form_values(kind, form, form.getlist)
+    token = str(form.get("submission") or "")
+    if len(token) < 16:
+        token = new_token()
+    if not csrf.check(request, form.get(csrf.FIELD)):
+        return form_page(request, kind, lang=lang, values=values, submission=token,
+                         notice=EXPIRED, status_code=403)
+    if form.get("switch_lang"):
+        return form_page(request, kind, lang=lang, values=values, submission=token)
+    return submit(request, session, kind, values, lang=lang, token=token)
+
+
+@router.get("/apply/{kind}", response_class=HTMLResponse)
+def blank_form(request: Request, kind: str) -> HTMLResponse:
+    return form_page(request, _kind(kind), lang=pick_language(request))

@@ -1,6 +1,165 @@
-"""Pages of the status area (filled in by the area's work)."""
+"""The status pages: the receipt by POST only, then the public status, questions to answer
+and documents to send. Every wrong receipt gets the same page (malformed or unknown alike:
+the look-up runs either way), and wrong receipts are rate-limited per client.
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from api.deps import SessionDep, client_key
+from forms import csrf
+from forms.i18n import pick_language
+from forms.web.common import form_language, gettext_for, page
+from forms.web.schema import N_
+from forms.web.upload import capped_form, file_bytes
+from models.applications.documents import upload_document
+from models.applications.info import answer_info
+from models.applications.public import public_status
+from models.core import ratelimit
+from models.core.errors import AmparoError, NotFound
 
 router = APIRouter(include_in_schema=False)
+BUCKET = "status-receipt"
+LIMIT = {"limit": 10, "window": timedelta(minutes=15)}
+TEXT_FORM_MAX = 64 * 1024
+
+WRONG = N_("We could not find an application with this code. Check each character and "
+           "try again.")
+SLOW_DOWN = N_("Too many wrong codes from this connection. Please wait 15 minutes.")
+EXPIRED = N_("For your safety the page had expired. Please enter your code again.")
+ANSWERED = N_("Thank you. Your answer was sent.")
+ANSWER_EMPTY = N_("Please write your answer before sending it.")
+UPLOADED = N_("Thank you. Your document was received.")
+UPLOAD_BAD = N_("Please choose a PDF, JPEG or PNG file of at most 10 MB.")
+QUESTION_LABEL = N_("Answer to question {n}")
+REPORT_LABEL = N_("Report on how the money was used")
+
+
+def entry_page(request: Request, *, lang: str, error: str | None = None,
+               status_code: int = 200) -> HTMLResponse:
+    return page(request, "public/status.html", {"error": error, "lang_base": "/status"},
+                lang=lang, status_code=status_code)
+
+
+def _purposes(status: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """Which documents the applicant may send now: answers to questions, due reports..."""
+    gettext = gettext_for(lang)
+    options = [(f"info_answer:{r['id']}", gettext(QUESTION_LABEL).format(n=i))
+               for i, r in enumerate(status["requests"], start=1)]
+    for step in status.get("next_steps", []):
+        if step.get("purpose"):
+            label = step.get("text") or gettext(REPORT_LABEL)
+            options.append((f"{step['purpose']}:{step.get('ref_id') or ''}", label))
+    return options
+
+
+def view_page(request: Request, session: Session, receipt: str, *, lang: str,
+              notice: str | None = None, error: str | None = None) -> HTMLResponse:
+    status = public_status(session=session, receipt=receipt, lang=lang,
+                           translate=gettext_for(lang))
+    return page(request, "public/status_view.html", {
+        "status": status, "receipt": receipt, "notice": notice, "error": error,
+        "purposes": _purposes(status, lang), "switch_form": "status-form"},
+        lang=lang, status_code=422 if error else 200)
+
+
+def _wrong(request: Request, session: Session, lang: str) -> HTMLResponse:
+    """Count the wrong code (committed even though nothing else is) and say the same thing."""
+    session.rollback()
+    try:
+        ratelimit.hit(session, bucket=BUCKET, client=client_key(request), **LIMIT)
+    except AmparoError:
+        session.commit()
+        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
+    session.commit()
+    return entry_page(request, lang=lang, error=WRONG, status_code=404)
+
+
+def _blocked(request: Request, session: Session) -> bool:
+    return ratelimit.over_limit(session, bucket=BUCKET, client=client_key(request), **LIMIT)
+
+
+@router.get("/status", response_class=HTMLResponse)
+def status_entry(request: Request) -> HTMLResponse:
+    return entry_page(request, lang=pick_language(request))
+
+
+@router.post("/status", response_class=HTMLResponse)
+async def status_view(request: Request, session: SessionDep) -> HTMLResponse:
+    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+    lang = form_language(request, form)
+    if not csrf.check(request, form.get(csrf.FIELD)):
+        return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
+    if _blocked(request, session):
+        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
+    try:
+        return view_page(request, session, str(form.get("receipt") or ""), lang=lang)
+    except NotFound:
+        return _wrong(request, session, lang)
+
+
+@router.post("/status/answer", response_class=HTMLResponse)
+async def status_answer(request: Request, session: SessionDep) -> HTMLResponse:
+    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+    lang = form_language(request, form)
+    receipt = str(form.get("receipt") or "")
+    if not csrf.check(request, form.get(csrf.FIELD)):
+        return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
+    if _blocked(request, session):
+        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
+    try:
+        answer_info(session=session, receipt=receipt, request_id=str(form.get("request_id")),
+                    answer=str(form.get("answer") or ""))
+        session.commit()
+        notice, error = ANSWERED, None
+    except NotFound:
+        return _wrong(request, session, lang)
+    except AmparoError:
+        session.rollback()
+        notice, error = None, ANSWER_EMPTY
+    return _view_or_wrong(request, session, receipt, lang, notice, error)
+
+
+@router.post("/status/upload", response_class=HTMLResponse)
+async def status_upload(request: Request, session: SessionDep) -> HTMLResponse:
+    lang = pick_language(request)
+    try:
+        form = await capped_form(request)
+    except AmparoError:
+        return entry_page(request, lang=lang, error=UPLOAD_BAD, status_code=413)
+    lang = form_language(request, form)
+    receipt = str(form.get("receipt") or "")
+    if not csrf.check(request, form.get(csrf.FIELD)):
+        return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
+    if _blocked(request, session):
+        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
+    purpose, _, ref_id = str(form.get("purpose") or "").partition(":")
+    upload: Any = form.get("file")
+    try:
+        content = await file_bytes(form)
+        if content is None:
+            raise ValueError("no file")
+        upload_document(session=session, receipt=receipt, purpose=purpose,
+                        ref_id=ref_id or None, filename=getattr(upload, "filename", None),
+                        content=content)
+        session.commit()
+        notice, error = UPLOADED, None
+    except NotFound:
+        return _wrong(request, session, lang)
+    except (AmparoError, ValueError):
+        session.rollback()
+        notice, error = None, UPLOAD_BAD
+    return _view_or_wrong(request, session, receipt, lang, notice, error)
+
+
+def _view_or_wrong(request: Request, session: Session, receipt: str, lang: str,
+                   notice: str | None, error: str | None) -> HTMLResponse:
+    try:
+        return view_page(request, session, receipt, lang=lang, notice=notice, error=error)
+    except NotFound:
+        return _wrong(request, session, lang)

@@ -116,3 +116,16 @@ class FollowUp(SQLModel, table=True):
     done_at: datetime | None = time_field()
     document_id: str | None = Field(default=None, foreign_key="document.id")
     flagged_at: datetime | None = time_field()
+
+
+class SubmissionReceipt(SQLModel, table=True):
+    """A double submit shows the same receipt again without storing it in clear.
+
+    The receipt is sealed with a key derived from the browser's submission token (which only
+    that browser holds) and the server secret; rows are pruned after a day.
+    """
+
+    __tablename__ = "submission_receipt"
+    application_id: str = Field(foreign_key="application.id", primary_key=True, max_length=32)
+    receipt_sealed: str = Field(sa_type=Text)
+    created_at: datetime = time_field(nullable=False, default_now=True, index=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.core.base import id_field, time_field
+from models.core.base import id_field, json_field, time_field
 
 
 class Disbursement(SQLModel, table=True):
@@ -31,6 +31,16 @@ class Disbursement(SQLModel, table=True):
     sent_at: datetime | None = time_field()
     confirmed_at: datetime | None = time_field()
     failed_at: datetime | None = time_field()
+    # Added by 0002_money_ledger: attempts, set-up and compliance hold.
+    retry_of: str | None = Field(default=None, max_length=32)  # the failed attempt it replaces
+    prepared_by: str | None = Field(default=None, max_length=32)  # who set up rail/destination
+    hold_reason: str | None = Field(default=None, max_length=32)  # a code; None = no hold
+    hold_by: str | None = Field(default=None, max_length=32)
+    hold_at: datetime | None = time_field()
+    hold_cleared_by: str | None = Field(default=None, max_length=32)
+    hold_cleared_at: datetime | None = time_field()
+    cancelled_at: datetime | None = time_field()
+    stripe_payout_id: str | None = Field(default=None, max_length=64)  # the payout that confirmed it
 
 
 class DisbursementApproval(SQLModel, table=True):
@@ -49,3 +59,47 @@ class StripeEvent(SQLModel, table=True):
     created: int
     received_at: datetime = time_field(nullable=False, default_now=True)
     processed_at: datetime | None = time_field()
+
+
+class Budget(SQLModel, table=True):
+    """What a programme may pay out in one currency (falls back to Programme.budget_minor)."""
+
+    __tablename__ = "money_budget"
+    __table_args__ = (UniqueConstraint("programme_id", "currency"),)
+    id: str = id_field()
+    programme_id: str = Field(foreign_key="programme.id", index=True)
+    currency: str = Field(max_length=3)
+    amount_minor: int
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One leg of a double-entry movement; the legs of a movement sum to zero.
+
+    Accounts: `funds` (the programme's money), `committed`, `in_transit`, `paid`.
+    Balances are sums of legs, never stored elsewhere.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (UniqueConstraint("disbursement_id", "movement", "account"),)
+    id: str = id_field()
+    movement: str = Field(max_length=16)  # committed|sent|confirmed|returned|cancelled|failed
+    account: str = Field(max_length=16)
+    amount_minor: int  # signed: + into the account, - out of it
+    currency: str = Field(max_length=3, index=True)
+    disbursement_id: str = Field(foreign_key="disbursement.id", index=True)
+    application_id: str = Field(foreign_key="application.id", index=True)
+    programme_id: str = Field(foreign_key="programme.id", index=True)
+    actor: str = Field(max_length=64)
+    created_at: datetime = time_field(nullable=False, default_now=True)
+
+
+class ReconciliationReport(SQLModel, table=True):
+    """A run of the Stripe reconciliation: differences as ids and codes only."""
+
+    __tablename__ = "reconciliation_report"
+    id: str = id_field()
+    created_at: datetime = time_field(nullable=False, default_now=True, index=True)
+    transfers_seen: int = 0
+    payouts_seen: int = 0
+    differences: list = json_field(default=[])
+    status: str = Field(default="ok", max_length=16)  # ok | differences | error

@@ -1,0 +1,81 @@
+"""`POST /api/v1/applications/pdf`: a filled Amparo PDF form in, an application out.
+
+The body is capped while it streams, the file checked by magic bytes, and the PDF parsed in
+a limited subprocess (forms.pdf.sandbox); a hostile file gets a 4xx and the server goes on.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SessionDep, client_key
+from forms.pdf.errors import PdfRejected
+from forms.pdf.parsed import ParsedForm
+from forms.pdf.sandbox import read_pdf_limited
+from forms.web.upload import MAX_UPLOAD, capped_form, file_bytes
+from models.applications.schemas import ApplicationIn
+from models.applications.service import submit_application
+from models.core import ratelimit
+from models.core.errors import AmparoError, Invalid
+
+router = APIRouter(tags=["applications"])
+PARSERS = asyncio.Semaphore(2)  # a subprocess each: never more than the cores at once
+STATUS_OF = {"too_large": 413, "not_a_pdf": 415}
+RATE = {"limit": 60, "window": timedelta(minutes=10)}
+
+
+class PdfRefused(AmparoError):
+    """The PDF form could not be read."""
+
+    code = "pdf_rejected"
+    http_status = 422
+
+
+def refusal(exc: PdfRejected) -> PdfRefused:
+    error = PdfRefused(exc.message, code=exc.code)
+    error.http_status = STATUS_OF.get(exc.code, 422)
+    return error
+
+
+async def parse_upload(data: bytes) -> ParsedForm:
+    """Read the form in the sandbox, at most two at a time; PdfRefused on any rejection."""
+    async with PARSERS:
+        try:
+            return await run_in_threadpool(read_pdf_limited, data, max_bytes=MAX_UPLOAD)
+        except PdfRejected as exc:
+            raise refusal(exc) from None
+
+
+def unread_fields(parsed: ParsedForm) -> dict[str, str]:
+    fields = {path: "missing" for path in parsed.missing}
+    fields.update(parsed.invalid)
+    return fields
+
+
+@router.post("/applications/pdf", status_code=201,
+             summary="Submit a filled Amparo PDF application form",
+             responses={413: {"description": "File too large"},
+                        415: {"description": "Not a PDF"},
+                        422: {"description": "Unreadable, or fields missing (named)"}})
+async def submit_pdf(request: Request, session: SessionDep) -> Any:
+    ratelimit.hit(session, bucket="pdf-intake", client=client_key(request), **RATE)
+    session.commit()
+    form = await capped_form(request)
+    data = await file_bytes(form)
+    if data is None:
+        raise Invalid("Send the filled form in the multipart field `file`.",
+                      fields={"file": "missing"})
+    parsed = await parse_upload(data)
+    if parsed.missing or parsed.invalid:
+        raise Invalid("Some fields of the form could not be read.", code="incomplete",
+                      fields=unread_fields(parsed))
+    application = ApplicationIn.model_validate(parsed.application)
+    result = submit_application(session=session, data=application)
+    session.commit()
+    return JSONResponse(result.model_dump(), status_code=201)
+

@@ -1,0 +1,185 @@
+"""Surge benchmark (issue 6): N generated applications over HTTP to a real `amparo serve`
+(embedded mode, SQLite), as fast as the client can, with the bare baselines in the same run.
+
+    .venv/bin/python bench/surge.py --n 10000            # the issue's size
+    .venv/bin/python bench/surge.py --n 1000 --json out.json
+
+Reports: intake throughput and p50/p99 latency; the time until the whole backlog is triaged
+and routed (from the first submission); submission → reviewer notice (e-mail sent) for the
+critical cases submitted mid-surge (p50/p95); the server's peak memory (its process tree,
+Prefect's ephemeral server included); nothing lost (in = routed). Baselines: the same domain
+functions in a loop (bench/surge_domain.py) and a bare FastAPI + SQLModel insert endpoint
+(bench/baseline_fastapi.py) driven by the same client.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.surge_data import surge  # noqa: E402
+from bench.surge_probe import MemorySampler, percentile, submit_all  # noqa: E402
+from tests.support.server import run_server  # noqa: E402
+from tests.support.smtp import SmtpSink  # noqa: E402
+
+PY = sys.executable
+UNROUTED = ("submitted", "eligible", "risk_assessed")
+
+
+def machine() -> dict[str, object]:
+    mem_kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+                 .split()[1])
+    return {"nproc": os.cpu_count(), "memory_gb": round(mem_kb / 2**20, 1),
+            "python": platform.python_version(),
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AMPARO_", "PREFECT_"))}
+    env.update({"PREFECT_SERVER_ANALYTICS_ENABLED": "false", **extra})
+    return env
+
+
+def bare_fastapi(bodies: list[dict], work: Path, concurrency: int) -> dict:
+    server = run_server(clean_env(), command=[PY, str(ROOT / "bench" / "baseline_fastapi.py")],
+                        args=["--db", str(work / "baseline.db")], log_path=work / "bare.log")
+    try:
+        return submit_all(server.url + "/api/v1/applications", bodies,
+                          concurrency=concurrency).summary()
+    finally:
+        server.stop()
+
+
+def domain_baseline(n: int, work: Path) -> dict:
+    out = subprocess.run([PY, "-m", "bench.surge_domain", "--n", str(n), "--data-dir",
+                          str(work / "domain")], cwd=ROOT, env=clean_env(), check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _db(data_dir: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{data_dir / 'amparo.db'}?mode=ro", uri=True, timeout=30)
+
+
+def _ts(value: str) -> float:
+    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).timestamp()
+
+
+def wait_routed(data_dir: Path, expected: int, timeout: float) -> float | None:
+    """Time (epoch) when every application is past routing, or None on timeout."""
+    deadline = time.time() + timeout
+    marks = ",".join("?" * len(UNROUTED))
+    while time.time() < deadline:
+        with _db(data_dir) as db:
+            total = db.execute("SELECT count(*) FROM application").fetchone()[0]
+            left = db.execute(f"SELECT count(*) FROM application WHERE status IN ({marks})",
+                              UNROUTED).fetchone()[0]
+        if total >= expected and left == 0:
+            return time.time()
+        time.sleep(0.25)
+    return None
+
+
+def critical_notice_seconds(data_dir: Path, submitted: dict[str, float],
+                            timeout: float) -> tuple[list[float], int]:
+    """Submission → first sent notice, per critical application; and how many never got one."""
+    deadline = time.time() + timeout
+    found: dict[str, float] = {}
+    while time.time() < deadline and len(found) < len(submitted):
+        with _db(data_dir) as db:
+            for app_id, sent in db.execute("SELECT application_id, min(sent_at) FROM notice "
+                                           "WHERE sent_at IS NOT NULL GROUP BY application_id"):
+                if app_id in submitted and app_id not in found:
+                    found[app_id] = _ts(sent) - submitted[app_id]
+        time.sleep(0.5)
+    return list(found.values()), len(submitted) - len(found)
+
+
+def _status_counts(data_dir: Path) -> dict[str, int]:
+    with _db(data_dir) as db:
+        return dict(db.execute("SELECT status, count(*) FROM application GROUP BY status"))
+
+
+def amparo(bodies: list[tuple[str, dict]], work: Path, concurrency: int, drain_timeout: float
+           ) -> dict:
+    data_dir = work / "amparo"
+    smtp = SmtpSink().start()
+    env = clean_env(AMPARO_DATA_DIR=str(data_dir), AMPARO_MODE="embedded",
+                    AMPARO_DISPATCHER="on", AMPARO_SMTP_HOST="127.0.0.1",
+                    AMPARO_SMTP_PORT=str(smtp.port))
+    amparo_bin = str(Path(PY).parent / "amparo")
+    subprocess.run([amparo_bin, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([amparo_bin, "seed"], env=env, check=True, capture_output=True)
+    server = run_server(env, log_path=work / "amparo.log")
+    try:
+        warm = submit_all(server.url + "/api/v1/applications", [bodies[0][1]], concurrency=1)
+        wait_routed(data_dir, 1, 180)  # the ephemeral Prefect API starts on the first flow run
+        with MemorySampler(server.proc.pid) as memory:  # type: ignore[union-attr]
+            load = submit_all(server.url + "/api/v1/applications", [b for _, b in bodies],
+                              concurrency=concurrency,
+                              headers_for=lambda i: {"Idempotency-Key": f"surge-{i:08d}-key"})
+            routed_at = wait_routed(data_dir, len(bodies) + 1, drain_timeout)
+            critical = {a["id"]: load.sent_at[i] for i, (p, _) in enumerate(bodies)
+                        if p == "critical" and (a := load.answers[i])}
+            notice_s, missing = critical_notice_seconds(data_dir, critical, 120)
+        start = min(load.sent_at)
+        return {"intake": load.summary(), "warmup_ok": bool(warm.latencies),
+                "drain_seconds": round(routed_at - start, 2) if routed_at else None,
+                "critical": {"count": len(critical), "without_notice": missing,
+                             "p50_s": round(percentile(notice_s, 50), 2),
+                             "p95_s": round(percentile(notice_s, 95), 2)},
+                "peak_memory_mb": memory.peak_mb, "statuses": _status_counts(data_dir),
+                "server_log_has_personal_data": "Test Person" in server.log_text()}
+    finally:
+        server.stop()
+        smtp.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--drain-timeout", type=float, default=1800)
+    parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="amparo-surge-"))
+    bodies = surge(args.n)
+    result: dict[str, object] = {"command": " ".join(sys.argv), "machine": machine(),
+                                 "n": args.n, "concurrency": args.concurrency,
+                                 "mix": {p: sum(1 for q, _ in bodies if q == p)
+                                         for p in ("critical", "high", "medium", "low")}}
+    result["amparo"] = amparo(bodies, work, args.concurrency, args.drain_timeout)
+    if not args.skip_baselines:
+        result["bare_fastapi"] = bare_fastapi([b for _, b in bodies], work, args.concurrency)
+        result["domain_loop"] = domain_baseline(args.n, work)
+        result["ratios"] = ratios(result)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text)
+
+
+def ratios(result: dict) -> dict[str, float | None]:
+    amp, bare, dom = result["amparo"], result["bare_fastapi"], result["domain_loop"]
+    intake = amp["intake"]["per_second"] / bare["per_second"] if bare["per_second"] else None
+    drain = amp["drain_seconds"] / dom["total_seconds"] if amp["drain_seconds"] else None
+    return {"intake_vs_bare_fastapi": intake and round(intake, 2),
+            "drain_vs_domain_loop": drain and round(drain, 2)}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Intake flow: triage → risk → routing for a batch of new applications, critical first.
+
+One coarse task per step of the batch (not per row: DESIGN.md, flow-run cost). Each row is
+handled in its own transaction by the domain steps (models.applications.steps), which load
+it by id and do nothing when it is already past that step, so re-runs are harmless. A row
+that fails is queued again a minute later; the others go on. Logs carry ids and counts only.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from prefect import flow, task
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.applications import steps
+from models.applications.service import PROCESS_FLOW
+from models.applications.tables import Application
+from models.core import outbox
+from models.core.outbox import Dispatch
+from models.core.db import session_scope
+
+log = logging.getLogger("amparo.applications")
+RETRY_AFTER = timedelta(minutes=1)
+MAX_TRIES = 6
+
+
+def most_urgent_first(ids: list[str]) -> list[str]:
+    """Priority (imminent / critical first), then the oldest."""
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        return []
+    with session_scope() as session:
+        rows = session.exec(select(Application.id, Application.priority, Application.submitted_at)
+                            .where(col(Application.id).in_(unique))).all()
+    return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]))]
+
+
+def _each(name: str, ids: list[str], step: Callable[[Session, str], str | None]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for application_id in ids:
+        try:
+            with session_scope() as session:
+                outcome = step(session, application_id) or "skipped"
+        except Exception as exc:  # noqa: BLE001 - one bad row must not hold up the batch
+            log.warning("%s failed for application %s: %s", name, application_id,
+                        type(exc).__name__)
+            _retry_later(application_id)
+            outcome = "failed"
+        counts[outcome] = counts.get(outcome, 0) + 1
+    log.info("%s: %s", name, counts)
+    return counts
+
+
+def _retry_later(application_id: str) -> None:
+    """Queue the row again, a few times at most (then it waits for a caseworker)."""
+    with session_scope() as session:
+        tries = session.exec(select(func.count()).select_from(Dispatch).where(
+            Dispatch.flow == PROCESS_FLOW, Dispatch.entity_id == application_id)).one()
+        if tries >= MAX_TRIES:
+            log.warning("giving up on application %s after %d dispatches", application_id, tries)
+            return
+        outbox.enqueue(session, flow=PROCESS_FLOW, entity_id=application_id, priority=2,
+                       delay=RETRY_AFTER)
+
+
+@task(name="triage-applications")
+def triage_applications(ids: list[str]) -> dict[str, int]:
+    return _each("triage", ids, steps.triage_one)
+
+
+@task(name="assess-risk")
+def assess_risk(ids: list[str]) -> dict[str, int]:
+    return _each("risk", ids, steps.assess_one)
+
+
+@task(name="route-applications")
+def route_applications(ids: list[str]) -> dict[str, int]:
+    return _each("routing", ids, steps.route_one)
+
+
+@flow(name="process-applications")
+def process_applications(ids: list[str]) -> dict[str, dict[str, int]]:
+    """Outbox flow `process-application`: takes application ids, never personal data."""
+    ordered = most_urgent_first(ids)
+    triaged = triage_applications(ordered)
+    assessed = assess_risk(ordered)
+    # Risk set the priority: route the critical ones first.
+    routed = route_applications(most_urgent_first(ordered))
+    return {"triage": triaged, "risk": assessed, "routing": routed}

@@ -1,0 +1,123 @@
+"""E-mail queued staff notices (models.core.notices.Notice) through SMTP, each exactly once.
+
+`ids` are notice ids or application ids (then every unsent notice of that case): intake and
+routing enqueue one outbox row per case, the sweeper one per notice.
+
+The mail holds no personal data: a fixed sentence per kind and a link to the case page,
+which asks the reader to sign in. With no SMTP host configured, notices stay queued (not
+sent) for a later run; the sweeper re-dispatches them once a host is set.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+from email.message import EmailMessage
+
+from prefect import flow, task
+from sqlmodel import Session, col, select
+
+from models.core.base import utcnow
+from models.core.db import lock, session_scope
+from models.core.notices import Notice
+from models.core.settings import get_settings
+from models.people.tables import StaffUser
+
+log = logging.getLogger("amparo.notify")
+REVIEW = "A case needs your review"
+SUBJECTS = {
+    "panel_review": REVIEW, "fast_track_review": REVIEW, "visa_review": REVIEW,
+    "shelter_matching": "A case needs a safe place",
+    "info_answered": "An applicant answered a question",
+    "review_reminder": "Reminder: a case is waiting for your vote",
+    "review_escalated": "A case's decision clock ran out",
+}
+DEFAULT_SUBJECT = "A case needs your attention"
+SMTP_TIMEOUT = 20
+
+
+def public_url() -> str:
+    """Where staff open the pages (AMPARO_PUBLIC_URL, else this machine's port)."""
+    return (os.environ.get("AMPARO_PUBLIC_URL")
+            or f"http://127.0.0.1:{get_settings().port}").rstrip("/")
+
+
+def compose(notice: Notice, recipient: StaffUser) -> EmailMessage:
+    settings = get_settings()
+    subject = SUBJECTS.get(notice.kind, DEFAULT_SUBJECT)
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = settings.smtp_from
+    msg["To"] = recipient.email
+    link = f"{public_url()}/staff/cases/{notice.application_id}" if notice.application_id \
+        else f"{public_url()}/staff/"
+    msg.set_content(f"{subject}.\n\nOpen it after signing in:\n{link}\n\n"
+                    "This message holds no case details on purpose.\n")
+    return msg
+
+
+def _send_one(session: Session, smtp: smtplib.SMTP, notice_id: str) -> str:
+    """Under the notice's row lock: send, then mark sent in the same transaction."""
+    notice = lock(session, Notice, notice_id)
+    if notice is None:
+        return "missing"
+    if notice.sent_at is not None:
+        return "already_sent"
+    recipient = session.get(StaffUser, notice.recipient_id) if notice.recipient_id else None
+    if recipient is None or not recipient.active:
+        notice.sent_at = utcnow()  # nobody to tell any more: done, never retried
+        session.add(notice)
+        return "dropped"
+    notice.attempts += 1
+    session.add(notice)
+    smtp.send_message(compose(notice, recipient))
+    notice.sent_at = utcnow()
+    return "sent"
+
+
+def notice_ids(ids: list[str]) -> list[str]:
+    """Resolve the flow's ids to unsent notice ids, oldest first."""
+    with session_scope() as session:
+        rows = session.exec(select(Notice.id).where(
+            col(Notice.sent_at).is_(None),
+            (col(Notice.id).in_(ids)) | (col(Notice.application_id).in_(ids)))
+            .order_by(col(Notice.created_at))).all()
+    return list(dict.fromkeys(rows))
+
+
+@task(name="mail-notices")
+def mail_notices(ids: list[str]) -> dict[str, int]:
+    settings = get_settings()
+    counts: dict[str, int] = {}
+    ids = notice_ids(ids)
+    if not settings.smtp_host:
+        log.info("no SMTP host configured: %d notice(s) kept for later", len(ids))
+        return {"not_sent": len(ids)}
+    if not ids:
+        return counts
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
+        for notice_id in ids:
+            try:
+                with session_scope() as session:
+                    outcome = _send_one(session, smtp, notice_id)
+            except (smtplib.SMTPException, OSError) as exc:
+                outcome = "failed"
+                log.warning("notice not sent: %s", type(exc).__name__)
+                _count_failure(notice_id)
+            counts[outcome] = counts.get(outcome, 0) + 1
+    log.info("notices: %s", counts)
+    return counts
+
+
+def _count_failure(notice_id: str) -> None:
+    with session_scope() as session:
+        notice = lock(session, Notice, notice_id)
+        if notice is not None and notice.sent_at is None:
+            notice.attempts += 1
+            session.add(notice)
+
+
+@flow(name="send-notices")
+def send_notices(ids: list[str]) -> dict[str, int]:
+    """Flow parameters are notice ids only."""
+    return mail_notices(ids)

@@ -1,0 +1,135 @@
+"""The sweeper: a scheduled flow of small idempotent steps (DESIGN.md, rule 4).
+
+Each step is `step(session, now) -> dict of counts`, runs in its own transaction, and may run
+again at any time without doing anything twice. Areas add theirs with `register_sweep_step`
+(bed holds, retention, audit verification...). Embedded mode runs `run_sweeper_forever` in a
+thread of the API process; distributed mode schedules the `sweep` deployment (prefect.yaml).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from prefect import flow, task
+from sqlalchemy import exists
+from sqlmodel import Session, col, select
+
+from models.core import outbox
+from models.core.base import utcnow
+from models.core.db import session_scope
+from models.core.notices import Notice
+from models.core.outbox import Dispatch
+from models.core.settings import get_settings
+from models.reviews import alerts
+
+log = logging.getLogger("amparo.sweeper")
+SweepStep = Callable[[Session, datetime], dict]
+MAX_NOTICE_ATTEMPTS = 5
+
+
+def review_reminders(session: Session, now: datetime) -> dict:
+    return {"reminded": alerts.send_half_time_reminders(session=session, now=now)}
+
+
+def review_escalations(session: Session, now: datetime) -> dict:
+    return {"escalated": alerts.escalate_overdue(session=session, now=now)}
+
+
+def stale_dispatches(session: Session, now: datetime) -> dict:
+    return {"requeued": outbox.requeue_stale(session)}
+
+
+def unsent_notices(session: Session, now: datetime) -> dict:
+    """Notices left unsent (SMTP was down or unset) get a new outbox row, unless one waits."""
+    if not get_settings().smtp_host:
+        return {"notices_redispatched": 0}
+    waiting = exists().where(Dispatch.flow == alerts.NOTICE_FLOW,
+                             col(Dispatch.status).in_(["pending", "claimed"]),
+                             (Dispatch.entity_id == Notice.id)
+                             | (Dispatch.entity_id == Notice.application_id))
+    rows = session.exec(select(Notice).where(
+        col(Notice.sent_at).is_(None), Notice.attempts < MAX_NOTICE_ATTEMPTS,
+        col(Notice.created_at) < now - timedelta(minutes=1), ~waiting).limit(500)).all()
+    for notice in rows:
+        outbox.enqueue(session, flow=alerts.NOTICE_FLOW, entity_id=notice.id)
+    return {"notices_redispatched": len(rows)}
+
+
+def overdue_followups(session: Session, now: datetime) -> dict:
+    from models.applications.followups import overdue_followups as flag
+    return {"followups_flagged": len(flag(session=session, now=now))}
+
+
+SWEEP_STEPS: list[SweepStep] = [stale_dispatches, review_escalations, review_reminders,
+                                unsent_notices, overdue_followups]
+
+
+def register_sweep_step(fn: SweepStep) -> SweepStep:
+    """Add a step (usable as a decorator); registering twice is harmless."""
+    if fn not in SWEEP_STEPS:
+        SWEEP_STEPS.append(fn)
+    return fn
+
+
+def run_steps(now: datetime | None = None) -> dict[str, dict]:
+    """Every step in its own transaction; one failing step does not stop the others."""
+    now = now or utcnow()
+    results: dict[str, dict] = {}
+    for step in list(SWEEP_STEPS):
+        try:
+            with session_scope() as session:
+                results[step.__name__] = step(session, now)
+        except Exception as exc:  # noqa: BLE001 - a step must not stop the sweep
+            log.warning("sweep step %s failed: %s", step.__name__, type(exc).__name__)
+            log.debug("sweep step failure", exc_info=True)
+            results[step.__name__] = {"error": type(exc).__name__}
+    return results
+
+
+@task(name="sweep-steps")
+def sweep_steps() -> dict[str, dict]:
+    return run_steps()
+
+
+@flow(name="sweep")
+def sweep(ids: list[str] | None = None) -> dict[str, dict]:
+    """Scheduled; `ids` is ignored (the dispatcher passes a list to every flow)."""
+    results = sweep_steps()
+    log.info("sweep: %s", {k: v for k, v in results.items() if any(v.values())})
+    return results
+
+
+def run_sweeper_forever(interval_s: float, stop: threading.Event | None = None) -> None:
+    """Embedded mode: sweep every `interval_s` seconds until `stop` is set."""
+    stop = stop or threading.Event()
+    while not stop.wait(interval_s):
+        try:
+            sweep()
+        except Exception as exc:  # noqa: BLE001 - the loop must survive a bad moment
+            log.warning("sweep failed: %s", type(exc).__name__)
+
+
+class SweeperThread:
+    def __init__(self, interval_s: float) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=run_sweeper_forever, args=(interval_s, self._stop),
+                                        name="amparo-sweeper", daemon=True)
+
+    def start(self) -> "SweeperThread":
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+
+def start_sweeper(interval_s: float) -> SweeperThread:
+    return SweeperThread(interval_s).start()
+
+
+# Areas whose flow modules register their steps on import (bed holds, visa reminders).
+for _area in ("flows.shelter", "flows.visas", "flows.money"):
+    __import__(_area)

@@ -1,0 +1,107 @@
+"""Finance pages under /staff/finance: disbursements with filters, money approved but not yet
+sent by age, totals per currency and rail, charts (inline SVG, drawn on the server), the
+reconciliation report and the CSV export. Actions on one disbursement: forms/web/finance_actions.py.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from sqlmodel import select
+
+from api.deps import SessionDep
+from forms import csrf
+from forms.web import finance_actions
+from forms.web.staff_session import PageUser, deny_unless, staff_page
+from models.core.base import utcnow
+from models.money import ledger, reconcile, reports, repository
+from models.money.schemas import major
+from models.money.workflow import DISBURSEMENT, RAILS
+from models.programmes.tables import Programme
+
+router = APIRouter(include_in_schema=False)
+router.include_router(finance_actions.router)
+AGES = {"1": 1, "3": 3, "7": 7, "30": 30}  # "older than N days"
+
+
+def _filters(request: Request) -> dict[str, str]:
+    q = request.query_params
+    f = {k: (q.get(k) or "").strip() for k in ("status", "rail", "programme", "currency", "age")}
+    f["status"] = f["status"] if f["status"] in DISBURSEMENT.statuses else ""
+    f["rail"] = f["rail"] if f["rail"] in RAILS else ""
+    f["currency"] = f["currency"].upper()[:3] if f["currency"].isalpha() else ""
+    f["age"] = f["age"] if f["age"] in AGES else ""
+    f["programme"] = f["programme"][:32]
+    return f
+
+
+def _rows(session: SessionDep, f: dict[str, str]) -> list:
+    before = utcnow() - timedelta(days=AGES[f["age"]]) if f["age"] else None
+    return repository.listing(session, status=f["status"] or None, rail=f["rail"] or None,
+                              programme_id=f["programme"] or None,
+                              currency=f["currency"] or None, created_before=before,
+                              limit=2000)
+
+
+@router.get("/staff/finance", response_class=HTMLResponse)
+@router.get("/staff/finance/", response_class=HTMLResponse)
+def finance_home(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    denied = deny_unless(request, user, "finance")
+    if denied:
+        return denied
+    f = _filters(request)
+    rows = _rows(session, f)
+    everything = repository.listing(session, limit=5000)
+    programmes = list(session.exec(select(Programme)).all())
+    weekly = {c: reports.bars([(w[5:], major(v, c)) for w, v in pts])  # type: ignore[misc]
+              for c, pts in reports.weekly_out(everything).items()}
+    timing = reports.bars(reports.approval_to_confirmation_hours(everything), fmt="{:,.1f} h")
+    balances = [(p.slug, ledger.balances(session, programme_id=p.id, currency=c))
+                for p in programmes
+                for c in sorted({p.currency} | {d.currency for d in everything
+                                                if d.programme_id == p.id})]
+    return staff_page(request, "staff/finance/index.html", {
+        "rows": rows, "filters": f, "statuses": DISBURSEMENT.statuses, "rails": RAILS,
+        "programmes": programmes, "currencies": sorted({d.currency for d in everything}),
+        "ages": AGES, "totals": reports.totals_by_currency_and_rail(everything),
+        "unsent": reports.unsent_by_age(everything), "weekly": weekly, "timing": timing,
+        "balances": balances,
+        "programme_names": {p.id: p.slug for p in programmes},
+        "age_days": reports.age_days, "major": major, "export_query": request.url.query,
+    }, user=user)
+
+
+@router.get("/staff/finance/export.csv")
+def export_csv(request: Request, session: SessionDep, user: PageUser) -> Response:
+    denied = deny_unless(request, user, "finance")
+    if denied:
+        return denied
+    text = reports.csv_text(_rows(session, _filters(request)))
+    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="disbursements-{stamp}.csv"'})
+
+
+@router.get("/staff/finance/reconciliation", response_class=HTMLResponse)
+def reconciliation_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    denied = deny_unless(request, user, "finance")
+    if denied:
+        return denied
+    return staff_page(request, "staff/finance/reconciliation.html",
+                      {"reports": repository.latest_reports(session, limit=20),
+                       "flash": "Reconciliation done." if request.query_params.get("done")
+                       else None}, user=user)
+
+
+@router.post("/staff/finance/reconciliation")
+async def reconcile_now(request: Request, session: SessionDep, user: PageUser) -> Response:
+    denied = deny_unless(request, user, "finance")
+    if denied:
+        return denied
+    form = await request.form()
+    csrf.require(request, form.get(csrf.FIELD))
+    session.rollback()  # end the request's transaction: the run uses its own (SQLite locks)
+    await run_in_threadpool(reconcile.run)
+    return RedirectResponse("/staff/finance/reconciliation?done=1", status_code=303)

@@ -1,0 +1,140 @@
+"""Review and case pages: the reviewer's queue, the caseworker's list, one case with its
+risk factors, votes so far, the vote form, the recusal button and the question form.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.deps import SessionDep
+from forms import csrf
+from forms.web.staff_session import ROLE_LINKS, PageUser, deny_unless, staff_page
+from models.applications.tables import Application
+from models.applications.workflow import WORKFLOWS
+from models.core.errors import AmparoError, NotFound
+from models.people.tables import StaffUser
+from models.reviews import repository as repo
+from models.reviews.queue import case_clock, humanise, review_queue, votes_so_far
+from models.reviews.service import cast_vote, may_review
+
+router = APIRouter(include_in_schema=False)
+CASE_ROLES = ("reviewer", "caseworker", "admin")
+KINDS = tuple(WORKFLOWS)
+STATUSES = tuple(dict.fromkeys(s for wf in WORKFLOWS.values() for s in wf.statuses))
+DONE_MESSAGES = {"voted": "Your vote is recorded.", "asked": "Your question was sent to the applicant.",
+                 "recused": "You recused yourself: the case is no longer shown to you."}
+
+
+@router.get("/staff/queue", response_class=HTMLResponse)
+def queue_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    denied = deny_unless(request, user, "reviewer")
+    if denied:
+        return denied
+    items = review_queue(session=session, reviewer=user)
+    return staff_page(request, "staff/queue.html",
+                      {"items": items, "humanise": humanise,
+                       "flash": DONE_MESSAGES.get(request.query_params.get("done", ""))}, user=user)
+
+
+@router.get("/staff/cases", response_class=HTMLResponse)
+def cases_page(request: Request, session: SessionDep, user: PageUser,
+               kind: str | None = None, status: str | None = None) -> HTMLResponse:
+    denied = deny_unless(request, user, "caseworker", "admin")
+    if denied:
+        return denied
+    kind = kind if kind in KINDS else None
+    status = status if status in STATUSES else None
+    rows = [(app, case_clock(app)) for app in repo.case_list(session, kind=kind, status=status)]
+    return staff_page(request, "staff/cases.html",
+                      {"rows": rows, "kinds": KINDS, "statuses": STATUSES, "kind": kind,
+                       "status": status, "humanise": humanise}, user=user)
+
+
+def _visible_case(session: SessionDep, user: StaffUser, application_id: str) -> Application:
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound("no such case")
+    if user.role == "reviewer" and not may_review(session, application=application, reviewer=user):
+        raise NotFound("no such case")  # recused or not on the panel: as if it did not exist
+    return application
+
+
+def _case_context(session: SessionDep, user: StaffUser, application: Application) -> dict[str, Any]:
+    from models.applications.views import load_application_view
+
+    view = load_application_view(session=session, application=application, role=user.role,
+                                 viewer_id=user.id)
+    my_vote = repo.vote_of(session, application_id=application.id, reviewer_id=user.id)
+    return {"case": view, "app": application, "clock": case_clock(application),
+            "humanise": humanise, "votes": votes_so_far(session=session, application=application),
+            "my_vote": my_vote, "can_vote": user.role == "reviewer" and application.status == "in_review",
+            "can_ask": application.status in ("in_review", "info_requested") or (
+                user.role != "reviewer" and application.status in ("submitted", "needs_info"))}
+
+
+def _case_response(request: Request, session: SessionDep, user: StaffUser, application_id: str,
+                   *, error: str | None = None, fields: dict | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    try:
+        application = _visible_case(session, user, application_id)
+        context = _case_context(session, user, application)
+    except NotFound:
+        return staff_page(request, "staff/missing.html", user=user, status_code=404)
+    flash = DONE_MESSAGES.get(request.query_params.get("done", ""))
+    context.update(error=error, fields=fields or {}, flash=flash)
+    return staff_page(request, "staff/case.html", context, user=user, status_code=status_code)
+
+
+@router.get("/staff/cases/{application_id}", response_class=HTMLResponse)
+def case_page(application_id: str, request: Request, session: SessionDep,
+              user: PageUser) -> HTMLResponse:
+    if user.role not in CASE_ROLES and ROLE_LINKS.get(user.role):
+        # A notice links every role here; other roles work on their own area's pages.
+        return RedirectResponse(ROLE_LINKS[user.role][0][0], status_code=303)  # type: ignore[return-value]
+    denied = deny_unless(request, user, *CASE_ROLES)
+    return denied or _case_response(request, session, user, application_id)
+
+
+@router.post("/staff/cases/{application_id}/vote", response_class=HTMLResponse)
+async def vote(application_id: str, request: Request, session: SessionDep,
+               user: PageUser) -> HTMLResponse:
+    form = await request.form()
+    csrf.require(request, form.get(csrf.FIELD))
+    decision = str(form.get("decision") or "")
+    try:
+        _visible_case(session, user, application_id)
+        cast_vote(session=session, application_id=application_id, reviewer=user,
+                  decision=decision, amount=str(form.get("amount") or "").strip() or None,
+                  comment=str(form.get("comment") or "") or None)
+        session.commit()
+    except AmparoError as exc:
+        session.rollback()
+        return _case_response(request, session, user, application_id, error=exc.message,
+                              fields=exc.fields, status_code=exc.http_status)
+    if decision == "recuse":
+        return RedirectResponse("/staff/queue?done=recused", status_code=303)  # type: ignore[return-value]
+    return RedirectResponse(f"/staff/cases/{application_id}?done=voted", status_code=303)  # type: ignore[return-value]
+
+
+@router.post("/staff/cases/{application_id}/info", response_class=HTMLResponse)
+async def ask(application_id: str, request: Request, session: SessionDep,
+              user: PageUser) -> HTMLResponse:
+    from models.applications.info import request_info
+
+    form = await request.form()
+    csrf.require(request, form.get(csrf.FIELD))
+    denied = deny_unless(request, user, *CASE_ROLES)
+    if denied:
+        return denied
+    try:
+        application = _visible_case(session, user, application_id)
+        request_info(session=session, application=application, staff=user,
+                     question=str(form.get("question") or ""))
+        session.commit()
+    except AmparoError as exc:
+        session.rollback()
+        return _case_response(request, session, user, application_id, error=exc.message,
+                              fields=exc.fields, status_code=exc.http_status)
+    return RedirectResponse(f"/staff/cases/{application_id}?done=asked", status_code=303)  # type: ignore[return-value]

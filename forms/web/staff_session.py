@@ -1,0 +1,93 @@
+"""Staff page sessions: the JWT cookie, the signed-in user, CSRF, and rendering in the layout.
+
+Every staff page (this area's and Finance, Shelters, Visas) can use:
+
+    user: PageUser                                   # redirects to /staff/login when signed out
+    deny_unless(request, user, "reviewer")           # a 403 page for other roles (or None)
+    staff_page(request, "staff/x.html", {...}, user=user)   # base layout + CSRF token
+    csrf.require(request, form.get(csrf.FIELD))      # on every POST
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.auth import COOKIE, LIFETIME, decode_token
+from api.deps import SessionDep
+from forms import csrf
+from forms.render import render
+from models.core.errors import Unauthorized
+from models.people.tables import StaffUser
+
+LOGIN = "/staff/login"
+# The pages each role starts from (least privilege: admins are not implied elsewhere).
+ROLE_LINKS: dict[str, list[tuple[str, str]]] = {
+    "reviewer": [("/staff/queue", "Review queue")],
+    "caseworker": [("/staff/cases", "Cases")],
+    "admin": [("/staff/cases", "Cases")],
+    "finance": [("/staff/finance", "Finance")],
+    "shelter_coordinator": [("/staff/shelters", "Shelters")],
+    "visa_officer": [("/staff/visas", "Visas")],
+}
+
+
+def safe_next(target: str | None) -> str:
+    """Only our own staff pages as a redirect target (no open redirect)."""
+    if target and target.startswith("/staff/") and "//" not in target and "\\" not in target:
+        return target
+    return "/staff/"
+
+
+def user_from_cookie(request: Request, session: SessionDep) -> StaffUser | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    try:
+        user_id = decode_token(token)
+    except Unauthorized:
+        return None
+    user = session.get(StaffUser, user_id)
+    return user if user is not None and user.active else None
+
+
+def page_user(request: Request, session: SessionDep) -> StaffUser:
+    """The signed-in staff member, re-read from the database; else a redirect to the login."""
+    user = user_from_cookie(request, session)
+    if user is None:
+        target = quote(safe_next(request.url.path), safe="/")
+        raise HTTPException(status_code=303, detail="login required",
+                            headers={"Location": f"{LOGIN}?next={target}"})
+    return user
+
+
+PageUser = Annotated[StaffUser, Depends(page_user)]
+
+
+def staff_page(request: Request, template: str, context: dict[str, Any] | None = None, *,
+               user: StaffUser | None, status_code: int = 200) -> HTMLResponse:
+    token = csrf.token_for(request)
+    ctx = {"user": user, "csrf_token": token, "role_links": ROLE_LINKS, **(context or {})}
+    response = render(request, template, ctx, status_code=status_code)
+    csrf.set_cookie(request, response, token)
+    return response
+
+
+def deny_unless(request: Request, user: StaffUser, *roles: str) -> HTMLResponse | None:
+    """None when the user's role is one of `roles`, else the "not for your role" page."""
+    if user.role in roles:
+        return None
+    return staff_page(request, "staff/denied.html", user=user, status_code=403)
+
+
+def sign_in(request: Request, response: RedirectResponse, token: str) -> RedirectResponse:
+    response.set_cookie(COOKIE, token, max_age=int(LIFETIME.total_seconds()), httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+def sign_out(response: RedirectResponse) -> RedirectResponse:
+    response.delete_cookie(COOKIE, path="/")
+    return response

@@ -1,0 +1,124 @@
+"""Every query of the applications area."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from models.applications.tables import (Applicant, ApplicantMessage, Application, Document,
+                                        FollowUp, InfoRequest, SubmissionReceipt)
+from models.applications.workflow import workflow_for
+from models.people.tables import Panel, PanelMember, StaffUser
+
+
+def by_id(session: Session, application_id: str) -> Application | None:
+    return session.get(Application, application_id)
+
+
+def by_ids(session: Session, ids: Iterable[str]) -> list[Application]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    return list(session.exec(select(Application).where(col(Application.id).in_(wanted))).all())
+
+
+def by_receipt_hash(session: Session, digest: str) -> Application | None:
+    return session.exec(select(Application).where(Application.receipt_hash == digest)).first()
+
+
+def by_submission_key(session: Session, key_hash: str) -> Application | None:
+    return session.exec(select(Application)
+                        .where(Application.submission_key == key_hash)).first()
+
+
+def sealed_receipt(session: Session, application_id: str) -> SubmissionReceipt | None:
+    return session.get(SubmissionReceipt, application_id)
+
+
+def open_duplicates(session: Session, application: Application,
+                    applicant: Applicant) -> list[Application]:
+    """Open applications of the same kind from the same defender (by blind index only),
+    submitted before this one (so the first of two is never called the copy).
+
+    Same e-mail or phone index, or the same name index in the same country: a name alone
+    is too common to call two people one.
+    """
+    same_person = [c for c in (
+        Applicant.email_index == applicant.email_index if applicant.email_index else None,
+        Applicant.phone_index == applicant.phone_index if applicant.phone_index else None,
+        ((Applicant.name_index == applicant.name_index) & (Applicant.country == applicant.country))
+        if applicant.name_index else None) if c is not None]
+    if not same_person:
+        return []
+    terminal = list(workflow_for(application.kind).terminal)
+    stmt = (select(Application).join(Applicant, Applicant.id == Application.applicant_id)
+            .where(Application.kind == application.kind, Application.id != application.id,
+                   col(Application.submitted_at) <= application.submitted_at,
+                   col(Application.status).not_in(terminal), or_(*same_person))
+            .order_by(col(Application.submitted_at)))
+    return list(session.exec(stmt).all())
+
+
+def staff_list(session: Session, *, kinds: list[str] | None, statuses: list[str] | None,
+               kind: str | None, status: str | None, limit: int = 200) -> list[Application]:
+    """Most urgent first: priority, then the nearest decision clock, then oldest."""
+    stmt = select(Application)
+    if kinds is not None:
+        stmt = stmt.where(col(Application.kind).in_(kinds))
+    if statuses is not None:
+        stmt = stmt.where(col(Application.status).in_(statuses))
+    if kind:
+        stmt = stmt.where(Application.kind == kind)
+    if status:
+        stmt = stmt.where(Application.status == status)
+    stmt = stmt.order_by(col(Application.priority), col(Application.decision_due_at).is_(None),
+                         col(Application.decision_due_at), col(Application.submitted_at))
+    return list(session.exec(stmt.limit(limit)).all())
+
+
+def messages_of(session: Session, application_id: str) -> list[ApplicantMessage]:
+    return list(session.exec(select(ApplicantMessage)
+                             .where(ApplicantMessage.application_id == application_id)
+                             .order_by(col(ApplicantMessage.created_at))).all())
+
+
+def info_requests_of(session: Session, application_id: str, *,
+                     open_only: bool = False) -> list[InfoRequest]:
+    stmt = select(InfoRequest).where(InfoRequest.application_id == application_id)
+    if open_only:
+        stmt = stmt.where(col(InfoRequest.answered_at).is_(None))
+    return list(session.exec(stmt.order_by(col(InfoRequest.asked_at))).all())
+
+
+def followups_of(session: Session, application_id: str) -> list[FollowUp]:
+    return list(session.exec(select(FollowUp).where(FollowUp.application_id == application_id)
+                             .order_by(col(FollowUp.due_at))).all())
+
+
+def documents_of(session: Session, application_id: str) -> list[Document]:
+    return list(session.exec(select(Document).where(Document.application_id == application_id)
+                             .order_by(col(Document.created_at))).all())
+
+
+def due_followups(session: Session, now: datetime) -> list[FollowUp]:
+    return list(session.exec(select(FollowUp).where(
+        FollowUp.status == "scheduled", col(FollowUp.due_at) < now,
+        col(FollowUp.flagged_at).is_(None)).order_by(col(FollowUp.due_at))).all())
+
+
+def panel_members(session: Session, *, programme_id: str, kind: str = "grant",
+                  on_call_only: bool = False) -> list[str]:
+    stmt = (select(PanelMember.user_id).join(Panel, Panel.id == PanelMember.panel_id)
+            .join(StaffUser, StaffUser.id == PanelMember.user_id)
+            .where(Panel.programme_id == programme_id, Panel.kind == kind,
+                   StaffUser.active == True))  # noqa: E712
+    if on_call_only:
+        stmt = stmt.where(PanelMember.on_call == True)  # noqa: E712
+    return list(dict.fromkeys(session.exec(stmt).all()))
+
+
+def staff_with_role(session: Session, role: str) -> list[str]:
+    return list(session.exec(select(StaffUser.id).where(
+        StaffUser.role == role, StaffUser.active == True)).all())  # noqa: E712

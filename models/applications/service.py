@@ -1,0 +1,169 @@
+"""Intake: one application in, sealed, with its receipt, audit event and dispatch row.
+
+Nothing here commits: the caller (API route, web form, PDF intake) commits once, so the
+application and its outbox row are saved together or not at all (DESIGN.md rule 4).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from models.applications import repository, risk, sealed
+from models.applications.schemas import ApplicationIn, SubmitResult
+from models.applications.tables import Applicant, Application, SubmissionReceipt
+from models.applications.views import load_application_view  # noqa: F401 - public here too
+from models.core import audit, crypto, outbox
+from models.core.base import utcnow
+from models.core.errors import Conflict, Invalid, NotFound
+from models.programmes.service import programme_by_slug
+from models.programmes.tables import Programme
+
+PROCESS_FLOW = "process-application"
+_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
+
+
+def submit_application(*, session: Session, data: ApplicationIn,
+                       submission_key: str | None = None) -> SubmitResult:
+    """Validate against the programme, seal, and queue triage. Does not commit.
+
+    `submission_key` is a random token the form sends with every attempt of one submission:
+    a second attempt returns the first application and its receipt (sealed under that token).
+    """
+    key_hash = _submission_key_hash(submission_key)
+    if key_hash:
+        again = _previous_submission(session, key_hash, submission_key)  # type: ignore[arg-type]
+        if again:
+            return again
+    programme = _programme_for(session, data)
+    applicant, dek = _new_applicant(session, data)
+    application = _new_application(data, programme, applicant, dek, key_hash)
+    receipt = crypto.new_receipt()
+    application.receipt_hash = crypto.receipt_hash(receipt)  # type: ignore[assignment]
+    if not _insert(session, [applicant, application], key_hash):
+        # Another request with the same token won the race: answer as it did.
+        again = _previous_submission(session, key_hash, submission_key)  # type: ignore[arg-type]
+        if again:
+            return again
+        raise Conflict("this submission was already received", code="already_submitted")
+    if submission_key:
+        session.add(SubmissionReceipt(application_id=application.id,
+                                      receipt_sealed=_seal_receipt(submission_key, application.id,
+                                                                   receipt)))
+    audit.record(session, actor="applicant", action="application.submitted",
+                 entity="application", entity_id=application.id,
+                 data={"kind": application.kind, "programme_id": programme.id})
+    # Provisional risk at intake (the flow assesses again): a critical case jumps the queue
+    # of a surge before it is even triaged (issue 6, "critical first").
+    provisional = risk.assess(application, applicant.country, programme.risk_weights)
+    application.priority = provisional.priority
+    outbox.enqueue(session, flow=PROCESS_FLOW, entity_id=application.id,
+                   priority=provisional.priority)
+    return SubmitResult(id=application.id, receipt=receipt, status=application.status)
+
+
+def _programme_for(session: Session, data: ApplicationIn) -> Programme:
+    try:
+        programme = programme_by_slug(session, data.programme)
+    except NotFound as exc:
+        raise Invalid("unknown programme", fields={"programme": "unknown programme"}) from exc
+    if data.kind not in (programme.kinds or []):
+        raise Invalid("this programme does not offer this kind of help",
+                      fields={"kind": "not offered by this programme"})
+    return programme
+
+
+def _new_applicant(session: Session, data: ApplicationIn) -> tuple[Applicant, bytes]:
+    values = data.applicant.model_dump(mode="json")
+    applicant = Applicant(country=data.applicant.country)
+    dek = crypto.new_data_key()
+    applicant.data_key_wrapped = crypto.wrap_data_key(dek, applicant.id)
+    sealed.seal_applicant(applicant, dek, values)
+    for column, digest in sealed.blind_indexes(values).items():
+        setattr(applicant, column, digest)
+    return applicant, dek
+
+
+def _new_application(data: ApplicationIn, programme: Programme, applicant: Applicant,
+                     dek: bytes, key_hash: str | None) -> Application:
+    threat = data.threat
+    application = Application(
+        kind=data.kind, programme_id=programme.id, applicant_id=applicant.id,
+        status="submitted", language=data.language, receipt_hash="", submission_key=key_hash,
+        threat_types=sorted({t.value for t in threat.types}), threat_imminent=threat.imminent,
+        perpetrator=threat.perpetrator.value, prior_attacks=threat.prior_attacks,
+        dependants=data.dependants, endorser_present=data.endorser is not None,
+        priority=1 if threat.imminent else 3)
+    if data.kind == "grant":
+        request = data.typed_request()
+        application.currency = request.currency
+        application.amount_minor = sealed.minor_units(request.amount, request.currency)
+    sealed.seal_details(application, dek, {
+        "threat_description": threat.description,
+        "endorser": data.endorser.model_dump(mode="json") if data.endorser else None,
+        "request": data.request,
+    })
+    return application
+
+
+def _insert(session: Session, rows: list, key_hash: str | None) -> bool:
+    """Flush the rows; False when a concurrent submit with the same token got there first
+    (the savepoint is rolled back, so nothing of this attempt stays)."""
+    if not key_hash:
+        session.add_all(rows)
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            session.add_all(rows)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+# --- double submits ---------------------------------------------------------------------
+
+def _submission_key_hash(token: str | None) -> str | None:
+    if token is None:
+        return None
+    if not _TOKEN.match(token):
+        raise Invalid("invalid submission key", fields={"submission_key": "16-128 letters, "
+                                                        "digits, - or _"})
+    return crypto.keyed_hash(token, "submission-key")
+
+
+def _token_key(token: str) -> bytes:
+    # Server secret and browser token together: neither the database nor the token alone opens it.
+    return hmac.new(crypto.derived_key("submission-receipt"), token.encode(),
+                    hashlib.sha256).digest()
+
+
+def _seal_receipt(token: str, application_id: str, receipt: str) -> str:
+    return crypto.seal_with(_token_key(token), receipt,  # type: ignore[return-value]
+                            crypto.aad_for("submission_receipt", application_id, "receipt"))
+
+
+def _previous_submission(session: Session, key_hash: str, token: str) -> SubmitResult | None:
+    application = repository.by_submission_key(session, key_hash)
+    if application is None:
+        return None
+    row = repository.sealed_receipt(session, application.id)
+    if row is None:
+        raise Conflict("this submission was already received", code="already_submitted")
+    receipt = crypto.open_with(_token_key(token), row.receipt_sealed,
+                               crypto.aad_for("submission_receipt", application.id, "receipt"))
+    return SubmitResult(id=application.id, receipt=receipt or "", status=application.status)
+
+
+def prune_sealed_receipts(*, session: Session, older_than_hours: int = 24) -> int:
+    """The sweeper drops sealed receipts after a day: a double submit comes within seconds."""
+    cutoff = utcnow() - timedelta(hours=older_than_hours)
+    result = session.exec(delete(SubmissionReceipt)  # type: ignore[call-overload]
+                          .where(col(SubmissionReceipt.created_at) < cutoff))
+    return result.rowcount or 0

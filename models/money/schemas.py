@@ -1,0 +1,85 @@
+"""What the money API takes and gives. Amounts out are decimal major units (CONTRACT.md)."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from models.money.tables import Disbursement
+
+_ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
+                 "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
+
+
+def major(amount_minor: int, currency: str) -> Decimal:
+    places = 0 if currency.upper() in _ZERO_DECIMAL else 2
+    return Decimal(amount_minor).scaleb(-places)
+
+
+# A JSON number like `request.amount` (3000 = 3,000.00), exact to the minor unit.
+MajorAmount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ApproveIn(_Body):
+    rail: str | None = Field(default=None, max_length=32)
+    destination: str | None = Field(default=None, max_length=200)
+
+
+class SetUpIn(_Body):
+    rail: str = Field(max_length=32)
+    destination: str | None = Field(default=None, max_length=200)
+
+
+class ReferenceIn(_Body):
+    reference: str = Field(min_length=1, max_length=200)
+
+
+class HoldIn(_Body):
+    reason: str = Field(max_length=32)
+
+
+class EndIn(_Body):
+    reopen: bool = True
+
+
+class DisbursementOut(BaseModel):
+    id: str
+    application_id: str
+    programme_id: str
+    tranche: int
+    amount: MajorAmount
+    amount_minor: int
+    currency: str
+    rail: str | None
+    status: str
+    approvals_required: int
+    approvals: int
+    on_hold: bool
+    hold_reason: str | None
+    released: bool
+    retry_of: str | None
+    stripe_transfer_id: str | None
+    failure_code: str | None
+    created_at: datetime
+    approved_at: datetime | None
+    sent_at: datetime | None
+    confirmed_at: datetime | None
+
+    @classmethod
+    def of(cls, d: Disbursement, approvals: int) -> "DisbursementOut":
+        return cls(id=d.id, application_id=d.application_id, programme_id=d.programme_id,
+                   tranche=d.tranche, amount=major(d.amount_minor, d.currency),
+                   amount_minor=d.amount_minor, currency=d.currency, rail=d.rail,
+                   status=d.status, approvals_required=d.approvals_required,
+                   approvals=approvals, on_hold=bool(d.hold_reason and not d.hold_cleared_at),
+                   hold_reason=d.hold_reason, released=d.not_before is not None,
+                   retry_of=d.retry_of, stripe_transfer_id=d.stripe_transfer_id,
+                   failure_code=d.failure_code, created_at=d.created_at,
+                   approved_at=d.approved_at, sent_at=d.sent_at, confirmed_at=d.confirmed_at)

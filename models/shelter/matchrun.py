@@ -1,0 +1,56 @@
+"""The matching step of the placement workflow, run by the `match-shelter` flow.
+
+Cases entering `matching` are ranked (critical first, by the flow); coordinators are told
+whether houses fit or none does. The sweeper queues every case that entered matching since
+its last run, so a case is never forgotten, and a re-run never notifies twice.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists
+from sqlmodel import Session, col, select
+
+from models.applications.repository import staff_with_role
+from models.applications.tables import Application
+from models.core import audit, notices, outbox
+from models.core.base import as_utc
+from models.core.outbox import Dispatch
+from models.shelter.service import matches
+
+MATCH_FLOW = "match-shelter"
+NOTICE_FLOW = "send-notices"
+
+
+def match_one(session: Session, application_id: str) -> str:
+    application = session.get(Application, application_id)
+    if application is None or application.kind != "shelter" or application.status != "matching":
+        return "skipped"
+    found = matches(session=session, application=application)
+    kind = "shelter_matches" if found else "shelter_no_match"
+    stamp = int(as_utc(application.status_changed_at).timestamp())  # type: ignore[union-attr]
+    queued = 0
+    for user_id in staff_with_role(session, "shelter_coordinator"):
+        if notices.queue_notice(session, kind=kind, recipient_id=user_id,
+                                application_id=application.id,
+                                dedupe_key=f"{kind}:{application.id}:{stamp}:{user_id}"):
+            queued += 1
+    if queued:
+        audit.record(session, actor="system", action="shelter.matched", entity="application",
+                     entity_id=application.id, data={"candidates": len(found)})
+        outbox.enqueue(session, flow=NOTICE_FLOW, entity_id=application.id,
+                       priority=application.priority)
+    return "matched" if found else "no_match"
+
+
+def queue_new_cases(session: Session, now: datetime | None = None) -> int:
+    """Outbox rows for cases in matching not matched since they (re-)entered matching."""
+    already = exists().where(Dispatch.flow == MATCH_FLOW,
+                             Dispatch.entity_id == Application.id,
+                             col(Dispatch.created_at) >= Application.status_changed_at)
+    rows = session.exec(select(Application.id, Application.priority).where(
+        Application.kind == "shelter", Application.status == "matching", ~already)
+        .order_by(col(Application.priority)).limit(200)).all()
+    for application_id, priority in rows:
+        outbox.enqueue(session, flow=MATCH_FLOW, entity_id=application_id, priority=priority)
+    return len(rows)

@@ -1,0 +1,24 @@
+"""Registrations with the applications area: the upload purpose and the next-step providers.
+
+Imported by the API and the pages of the shelter and visa areas (models import no web code,
+and the applications area must not import ours).
+"""
+from __future__ import annotations
+
+from models.applications.documents import DOCUMENT_HOOKS, register_document_purpose
+from models.applications.public import NEXT_STEP_PROVIDERS, register_next_steps
+from models.relocation.views import with_relocation
+from models.shelter.views import next_steps as shelter_steps
+from models.visas.service import on_upload
+from models.visas.views import next_steps as visa_steps
+
+
+def register() -> None:
+    if "visa_item" not in DOCUMENT_HOOKS:
+        register_document_purpose("visa_item", on_upload)
+    if "visa" not in NEXT_STEP_PROVIDERS:
+        register_next_steps("visa", with_relocation(visa_steps))
+        register_next_steps("shelter", with_relocation(shelter_steps))
+
+
+register()

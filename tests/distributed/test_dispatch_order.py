@@ -1,0 +1,91 @@
+"""Critical first, without Prefect: the outbox and the dispatcher's grouping and lanes."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from flows import deploy, dispatch, registry
+from models.core import outbox
+from models.core.db import session_scope
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> list[tuple[str, list[str]]]:
+    """Record the flow runs the dispatcher would start, in order, instead of running them."""
+    runs: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(dispatch, "_run_in_process",
+                        lambda flow, ids: runs.append((flow, list(ids))))
+    return runs
+
+
+def _enqueue(rows: list[tuple[str, str, int]]) -> None:
+    with session_scope() as session:
+        for i, (flow, entity, priority) in enumerate(rows):
+            row = outbox.enqueue(session, flow=flow, entity_id=entity, priority=priority)
+            row.created_at = row.created_at + timedelta(milliseconds=i)  # a stable age order
+
+
+class TestCriticalFirst:
+    def test_a_critical_case_gets_its_own_run_before_older_cases(self, started) -> None:
+        _enqueue([("process-application", f"old{i}", 3) for i in range(5)]
+                 + [("process-application", "crit1", 0), ("send-notices", "n-crit", 0),
+                    ("process-application", "high1", 1)])
+        assert dispatch.dispatch_once() == 8
+        assert started[0] == ("process-application", ["crit1"])
+        assert started[1] == ("send-notices", ["n-crit"])
+        # the others share a run, most urgent first (the flow keeps that order)
+        assert started[2] == ("process-application", ["high1"] + [f"old{i}" for i in range(5)])
+
+    def test_the_express_lane_takes_only_critical_rows(self, started) -> None:
+        _enqueue([("process-application", "a", 3), ("process-application", "crit", 0),
+                  ("send-notices", "n", 2)])
+        assert dispatch.dispatch_once(10, max_priority=dispatch.EXPRESS_MAX_PRIORITY) == 1
+        assert started == [("process-application", ["crit"])]
+        assert dispatch.dispatch_once(10, max_priority=dispatch.EXPRESS_MAX_PRIORITY) == 0
+
+    def test_the_express_lane_sends_waiting_critical_notices_before_new_intake(self, started
+                                                                               ) -> None:
+        _enqueue([("process-application", "crit-new", 0), ("send-notices", "crit-old", 0)])
+        dispatch.dispatch_once(10, max_priority=dispatch.EXPRESS_MAX_PRIORITY)
+        assert started == [("send-notices", ["crit-old"])]
+
+    def test_a_backlog_drains_in_priority_order_across_batches(self, started) -> None:
+        _enqueue([("process-application", f"n{i}", 3) for i in range(120)]
+                 + [("process-application", "late-critical", 0)])
+        while dispatch.dispatch_once(50):  # the first batch of 50 holds the late critical case
+            pass
+        order = [eid for _, ids in started for eid in ids]
+        assert order[0] == "late-critical"
+        assert sorted(order) == sorted(["late-critical"] + [f"n{i}" for i in range(120)])
+
+    def test_a_failed_start_gives_rows_back_and_nothing_is_lost(self, monkeypatch,
+                                                               sqlite_url: str) -> None:
+        def boom(flow: str, ids: list[str]) -> None:
+            raise RuntimeError("prefect unavailable")
+
+        monkeypatch.setattr(dispatch, "_run_in_process", boom)
+        _enqueue([("process-application", "x", 0)])
+        assert dispatch.dispatch_once() == 1
+        with session_scope() as session:
+            assert outbox.pending_count(session) == 1  # released, due again in a few seconds
+
+
+class TestDeploymentsCoverEveryFlow:
+    def test_prefect_yaml_deploys_every_outbox_flow_and_the_sweeper(self) -> None:
+        specs = deploy.read_specs()
+        assert deploy.missing_from_yaml(specs) == []
+        assert {s.pool for s in specs} == {"amparo"}
+        sweeper = [s for s in specs if s.entrypoint == "flows/sweeper.py:sweep"]
+        assert sweeper and sweeper[0].interval
+        for spec in specs:
+            assert spec.entrypoint.startswith("flows/") and ".py:" in spec.entrypoint
+
+    def test_deployments_are_named_after_their_flows(self) -> None:
+        by_target = {(s.module, s.function): s.name for s in deploy.read_specs()}
+        for name, target in registry.FLOWS.items():
+            try:
+                flow_name = registry.deployment_name(name).split("/")[0]
+            except (ImportError, AttributeError):
+                pytest.fail(f"flow {name} ({target[0]}) cannot be imported")
+            assert by_target[target] == flow_name

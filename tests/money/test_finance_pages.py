@@ -1,0 +1,86 @@
+"""Finance pages over HTTP: sign-in, roles, CSRF, filters, actions, proof upload, CSV."""
+from __future__ import annotations
+
+import re
+
+from api.auth import COOKIE, issue_token
+from models.core.db import session_scope
+from models.money import repository, service
+from tests.money import factories as f
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _world():  # type: ignore[no-untyped-def]
+    with session_scope() as session:
+        prog = f.programme(session)
+        [d] = service.create_disbursements(session=session,
+                                           application=f.grant(session, prog=prog))
+        a, b = f.staff(session, n=2)
+        [rev] = f.staff(session, role="reviewer")
+        return d.id, issue_token(a)[0], issue_token(b)[0], issue_token(rev)[0]
+
+
+def _table(html: str) -> str:
+    return html.split('<table id="disbursements">', 1)[1].split("</table>", 1)[0]
+
+
+def _csrf(client, url: str) -> str:  # type: ignore[no-untyped-def]
+    page = client.get(url)
+    assert page.status_code == 200, page.text[:300]
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def test_signed_out_goes_to_login_and_other_roles_are_refused(sqlite_client):
+    client = sqlite_client
+    d_id, _a, _b, rev = _world()
+    answer = client.get("/staff/finance", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/staff/login")
+    client.cookies.set(COOKIE, rev)
+    assert client.get("/staff/finance").status_code == 403
+    assert client.get(f"/staff/finance/disbursements/{d_id}").status_code == 403
+
+
+def test_approve_send_confirm_and_proof_through_the_pages(sqlite_client):
+    client = sqlite_client
+    d_id, a, _b, _rev = _world()
+    client.cookies.set(COOKIE, a)
+    url = f"/staff/finance/disbursements/{d_id}"
+    token = _csrf(client, url)
+    refused = client.post(url + "/approve", data={"rail": "bank_wire"})
+    assert refused.status_code == 403  # no CSRF token
+    done = client.post(url + "/approve", data={"csrf_token": token, "rail": "mobile_money",
+                                               "destination": "wallet-test-0001"},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    bad = client.post(url + "/send", data={"csrf_token": token, "reference": ""})
+    assert bad.status_code == 422 and "reference is required" in bad.text
+    client.post(url + "/send", data={"csrf_token": token, "reference": "MM-REF-1"})
+    client.post(url + "/confirm", data={"csrf_token": token, "reference": "MM-REF-1"})
+    upload = client.post(url + "/proof", data={"csrf_token": token},
+                         files={"file": ("slip.png", PNG, "image/png")}, follow_redirects=False)
+    assert upload.status_code == 303
+    not_image = client.post(url + "/proof", data={"csrf_token": token},
+                            files={"file": ("x.png", b"MZ" * 20, "image/png")})
+    assert not_image.status_code == 422
+    page = client.get(url).text
+    assert "image/png" in page and "wallet-test-0001" in page
+    with session_scope() as session:
+        assert repository.get(session, d_id).status == "confirmed"
+    home = client.get("/staff/finance?status=confirmed&rail=mobile_money")
+    assert d_id[:8] in home.text and "<svg" in home.text and "<rect" in home.text
+    assert d_id[:8] not in _table(client.get("/staff/finance?status=draft").text)
+    assert d_id[:8] in _table(home.text)
+    csv_text = client.get("/staff/finance/export.csv?status=confirmed").text
+    header, row = csv_text.strip().splitlines()
+    assert header.startswith("id,application_id") and row.startswith(d_id)
+    assert ",3000.00,EUR,mobile_money,confirmed," in row
+
+
+def test_reconciliation_page_runs_and_lists(sqlite_client, stripe_fake):
+    client = sqlite_client
+    _d, a, _b, _rev = _world()
+    client.cookies.set(COOKIE, a)
+    token = _csrf(client, "/staff/finance/reconciliation")
+    answer = client.post("/staff/finance/reconciliation", data={"csrf_token": token})
+    assert answer.status_code == 200 and "No differences." in answer.text
