@@ -59,6 +59,10 @@ def unread_fields(parsed: ParsedForm) -> dict[str, str]:
 
 @router.post("/applications/pdf", status_code=201,
              summary="Submit a filled Amparo PDF application form",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"],
+                     "properties": {"file": {"type": "string", "format": "binary"}}}}}}},
              responses={413: {"description": "File too large"},
                         415: {"description": "Not a PDF"},
                         422: {"description": "Unreadable, or fields missing (named)"}})

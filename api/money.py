@@ -2,7 +2,7 @@
 
 Additions to CONTRACT.md (documented in the OpenAPI schema): `GET /disbursements/{id}`,
 `POST /disbursements/{id}/setup`, `/send`, `/hold`, `/hold/clear`, `/cancel`, `/fail`,
-`/return`, `GET /money/balances`, `GET|POST /money/reconciliation`.
+`/return`, `GET /money/balances`, `PUT /money/budgets`, `GET|POST /money/reconciliation`.
 """
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from sqlmodel import select
 
 from api.auth import require_roles
 from api.deps import SessionDep
+from models.core.errors import NotFound
 from models.money import ledger, outcomes, reconcile, repository, service
 from models.money.schemas import (
-    ApproveIn, DisbursementOut, EndIn, HoldIn, ReferenceIn, SetUpIn, major,
+    ApproveIn, BudgetIn, DisbursementOut, EndIn, HoldIn, ReferenceIn, SetUpIn, major, minor,
 )
 from models.money.workflow import CANCELLED, FAILED, RETURNED
 from models.people.tables import StaffUser
@@ -129,7 +130,22 @@ def _num(amount_minor: int | None, currency: str) -> float | None:
 
 
 def _currencies(session: Any, programme_id: str) -> set[str]:
-    return {d.currency for d in repository.listing(session, programme_id=programme_id)}
+    return ledger.budget_currencies(session, programme_id=programme_id) | {
+        d.currency for d in repository.listing(session, programme_id=programme_id)}
+
+
+@router.put("/money/budgets", summary="Set a programme's budget in one currency (addition)")
+def put_budget(body: BudgetIn, session: SessionDep,
+               user: Annotated[StaffUser, Depends(require_roles("admin", "finance"))]) -> dict:
+    programme = session.exec(select(Programme).where(Programme.slug == body.programme)).first()
+    if programme is None:
+        raise NotFound("unknown programme", fields={"programme": "unknown programme"})
+    currency = body.currency.upper()
+    service.set_budget(session=session, programme_id=programme.id, currency=currency,
+                       amount_minor=minor(body.amount, currency), user_id=user.id,
+                       role=user.role)
+    session.commit()
+    return {"programme": programme.slug, "currency": currency, "amount": float(body.amount)}
 
 
 @router.get("/money/reconciliation", summary="Latest Stripe reconciliation reports (addition)")

@@ -26,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
@@ -88,7 +87,9 @@ def http_pdf_ms(base: str, data: bytes, runs: int) -> float:
 def _client_loop(base: str, until: float, latencies: list[float], errors: list[int]) -> None:
     with httpx.Client(base_url=base, timeout=60) as client:
         page = client.get("/apply/grant")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert found, "no CSRF field on the form"
+        token = found.group(1)
         while time.monotonic() < until:
             body = {**WEB_FORM, "csrf_token": token, "lang": "en",
                     "submission": secrets.token_urlsafe(24)}
@@ -137,7 +138,8 @@ def main() -> int:
     print(f"| pdfplumber alone (in process) | {plumber:.1f} |")
     print(f"| limited path: checks + parser subprocess + validation | {limited:.1f} |")
     print(f"| whole HTTP path: POST /api/v1/applications/pdf → 201 | {over_http:.1f} |")
-    print(f"\nweb form: {args.clients} clients × {args.seconds:.0f} s: {web['count']} submissions, "
+    print(f"\nweb form: {args.clients} clients × {args.seconds:.0f} s: "
+          f"{web['count']} submissions, "
           f"{web['per_s']:.1f}/s, p50 {web['p50_ms']:.0f} ms, p99 {web['p99_ms']:.0f} ms, "
           f"{web['errors']} errors")
     return 0

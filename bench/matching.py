@@ -3,8 +3,8 @@
 Two ways in the same run, on the same data, checked to agree:
 - **amparo**: one aggregate query (`MIN(capacity - used)` per house over the stay, in the
   database) then the pure ranking (models.shelter.matching.rank) — what the API does;
-- **plain Python**: load every night row of the stay, walk each house night by night
-  (`min_free_plain`), then the same ranking.
+- **plain Python**: load every night row of the stay (as plain tuples, not ORM objects),
+  walk each house night by night (`min_free_plain`), then the same ranking.
 
     .venv/bin/python bench/matching.py [--houses 1000] [--nights 365] [--repeat 7] [--url URL]
 
@@ -77,14 +77,15 @@ def match_plain_python(need: Need) -> list[str]:
     with session_scope() as session:
         houses = repo.shelters(session)
         end = need.from_date + timedelta(days=need.nights)
-        rows = session.exec(select(ShelterNight).where(
+        rows = session.exec(select(ShelterNight.shelter_id, ShelterNight.night,  # plain tuples
+                                   ShelterNight.used, ShelterNight.closed).where(
             col(ShelterNight.night) >= need.from_date, col(ShelterNight.night) < end)).all()
         used: dict[str, dict[date, int]] = {}
         closed: dict[str, set[date]] = {}
-        for row in rows:
-            used.setdefault(row.shelter_id, {})[row.night] = row.used
-            if row.closed:
-                closed.setdefault(row.shelter_id, set()).add(row.night)
+        for shelter_id, night, taken, is_closed in rows:
+            used.setdefault(shelter_id, {})[night] = taken
+            if is_closed:
+                closed.setdefault(shelter_id, set()).add(night)
         stay = repo.nights_between(need.from_date, end)
         free = {h.id: min_free_plain(h.beds, used.get(h.id, {}), stay,
                                      frozenset(closed.get(h.id, ()))) for h in houses}
@@ -104,7 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--houses", type=int, default=1000)
     parser.add_argument("--nights", type=int, default=365)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--url", default=None, help="a database URL (default: fresh SQLite)")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{_tmp / 'bench.db'}"

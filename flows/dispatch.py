@@ -11,7 +11,7 @@ import logging
 import threading
 from collections import defaultdict
 
-from models.core import outbox
+from models.core import outbox, writegate
 from models.core.db import session_scope
 from models.core.settings import get_settings
 
@@ -110,6 +110,10 @@ class Dispatcher:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
+        with writegate.urgent():  # on SQLite, flow steps pass queued intake writes
+            self._run()
+
+    def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 handled = dispatch_once(self.batch, max_priority=self.max_priority)

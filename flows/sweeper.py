@@ -7,6 +7,7 @@ thread of the API process; distributed mode schedules the `sweep` deployment (pr
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -62,8 +63,13 @@ def overdue_followups(session: Session, now: datetime) -> dict:
     return {"followups_flagged": len(flag(session=session, now=now))}
 
 
+def sealed_receipts(session: Session, now: datetime) -> dict:
+    from models.applications.service import prune_sealed_receipts
+    return {"sealed_receipts_pruned": prune_sealed_receipts(session=session)}
+
+
 SWEEP_STEPS: list[SweepStep] = [stale_dispatches, review_escalations, review_reminders,
-                                unsent_notices, overdue_followups]
+                                unsent_notices, overdue_followups, sealed_receipts]
 
 
 def register_sweep_step(fn: SweepStep) -> SweepStep:
@@ -73,8 +79,22 @@ def register_sweep_step(fn: SweepStep) -> SweepStep:
     return fn
 
 
+def load_area_steps() -> None:
+    """Import every flow module of flows/registry.py, so the steps they register are present
+    in whichever process sweeps (the API's thread, or a worker running the deployment)."""
+    from flows import registry
+
+    for module in dict.fromkeys(m for m, _ in registry.FLOWS.values()):
+        if module != __name__:
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                log.warning("sweep steps of %s not loaded: %s", module, type(exc).__name__)
+
+
 def run_steps(now: datetime | None = None) -> dict[str, dict]:
     """Every step in its own transaction; one failing step does not stop the others."""
+    load_area_steps()
     now = now or utcnow()
     results: dict[str, dict] = {}
     for step in list(SWEEP_STEPS):

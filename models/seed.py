@@ -4,11 +4,11 @@ Logins are printed once, when the users are created; they are never stored in cl
 """
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models.core.db import session_scope
 from models.people.service import add_to_panel, create_user
-from models.people.tables import StaffUser
+from models.people.tables import Panel, StaffUser
 from models.programmes.service import demo_programme, ensure_programme
 
 DEMO_STAFF = [
@@ -25,6 +25,14 @@ DEMO_STAFF = [
 ]
 
 
+def _chair_if_none(session: Session, panel_id: str, user_id: str) -> None:
+    """The first demo reviewer chairs the panel: escalations reach the chair and admins."""
+    panel = session.get(Panel, panel_id)
+    if panel is not None and panel.chair_id is None:
+        panel.chair_id = user_id
+        session.add(panel)
+
+
 def seed_demo() -> list[str]:
     """Idempotent: returns the lines to print (logins only for users created now)."""
     lines: list[str] = []
@@ -35,7 +43,9 @@ def seed_demo() -> list[str]:
                 continue
             user, password, totp = create_user(session, email=email, role=role)
             if role == "reviewer":
-                add_to_panel(session, user=user, programme_id=programme.id, on_call=on_call)
+                member = add_to_panel(session, user=user, programme_id=programme.id,
+                                      on_call=on_call)
+                _chair_if_none(session, member.panel_id, user.id)
             lines.append(f"{role:20} {email:34} password={password} totp_secret={totp}")
     if lines:
         lines.insert(0, "Demo staff (shown once; keep them, or add users with `amparo user add`):")

@@ -1,6 +1,8 @@
 """A Babel extractor for wording kept as plain strings in dict literals (models never import
 forms, so they cannot mark msgids with `_`): every string value of a module-level dict whose
-name is UPPER_CASE, and every `"text": "..."` value anywhere. Used from babel.cfg."""
+name is UPPER_CASE, every `"text": "..."` value anywhere, and the positional arguments named
+by the `calls` option (`calls = ItemSpec:2` takes the 2nd argument of `ItemSpec(...)`).
+Used from babel.cfg."""
 from __future__ import annotations
 
 import ast
@@ -11,14 +13,20 @@ from typing import Any
 def _strings(node: ast.AST) -> Iterator[tuple[int, str]]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node.lineno, node.value
-    elif isinstance(node, ast.JoinedStr):
-        return
 
 
 def extract_catalogues(fileobj: Any, keywords: Any, comment_tags: Any,
                        options: Any) -> Iterator[tuple[int, str | None, str, list[str]]]:
     tree = ast.parse(fileobj.read().decode("utf-8"))
+    calls = dict(part.split(":") for part in (options or {}).get("calls", "").split(",")
+                 if ":" in part)
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in calls:
+            index = int(calls[node.func.id]) - 1
+            if index < len(node.args):
+                for line, text in _strings(node.args[index]):
+                    yield line, None, text, []
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             named = any(isinstance(t, ast.Name) and t.id.isupper() for t in targets)

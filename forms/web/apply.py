@@ -55,12 +55,12 @@ def form_page(request: Request, kind: str, *, lang: str, values: dict | None = N
         "notice": notice, "switch_form": "appform"}, lang=lang, status_code=status_code)
 
 
-def receipt_page(request: Request, receipt: str, *, lang: str, again: bool = False,
+def receipt_page(request: Request, receipt: str, *, lang: str,
                  error: str | None = None) -> HTMLResponse:
     code = normalise_receipt(receipt) or ""
     groups = [code[i:i + 4] for i in range(0, len(code), 4)]
     return page(request, "public/receipt.html", {
-        "groups": groups, "again": again, "error": error, "switch_form": "saved-form"},
+        "groups": groups, "error": error, "switch_form": "saved-form"},
         lang=lang, status_code=422 if error else 200)
 
 

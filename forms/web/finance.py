@@ -5,6 +5,8 @@ reconciliation report and the CSV export. Actions on one disbursement: forms/web
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,8 +18,9 @@ from forms import csrf
 from forms.web import finance_actions
 from forms.web.staff_session import PageUser, deny_unless, staff_page
 from models.core.base import utcnow
-from models.money import ledger, reconcile, reports, repository
-from models.money.schemas import major
+from models.core.errors import AmparoError
+from models.money import ledger, reconcile, reports, repository, service
+from models.money.schemas import major, minor
 from models.money.workflow import DISBURSEMENT, RAILS
 from models.programmes.tables import Programme
 
@@ -60,8 +63,8 @@ def finance_home(request: Request, session: SessionDep, user: PageUser) -> HTMLR
     timing = reports.bars(reports.approval_to_confirmation_hours(everything), fmt="{:,.1f} h")
     balances = [(p.slug, ledger.balances(session, programme_id=p.id, currency=c))
                 for p in programmes
-                for c in sorted({p.currency} | {d.currency for d in everything
-                                                if d.programme_id == p.id})]
+                for c in sorted({p.currency} | ledger.budget_currencies(session, programme_id=p.id)
+                                | {d.currency for d in everything if d.programme_id == p.id})]
     return staff_page(request, "staff/finance/index.html", {
         "rows": rows, "filters": f, "statuses": DISBURSEMENT.statuses, "rails": RAILS,
         "programmes": programmes, "currencies": sorted({d.currency for d in everything}),
@@ -70,6 +73,8 @@ def finance_home(request: Request, session: SessionDep, user: PageUser) -> HTMLR
         "balances": balances,
         "programme_names": {p.id: p.slug for p in programmes},
         "age_days": reports.age_days, "major": major, "export_query": request.url.query,
+        "error": (request.query_params.get("budget_error") or "")[:200] or None,
+        "flash": "Budget saved." if request.query_params.get("budget_saved") else None,
     }, user=user)
 
 
@@ -105,3 +110,24 @@ async def reconcile_now(request: Request, session: SessionDep, user: PageUser) -
     session.rollback()  # end the request's transaction: the run uses its own (SQLite locks)
     await run_in_threadpool(reconcile.run)
     return RedirectResponse("/staff/finance/reconciliation?done=1", status_code=303)
+
+
+@router.post("/staff/finance/budget")
+async def set_budget(request: Request, session: SessionDep, user: PageUser) -> Response:
+    denied = deny_unless(request, user, "finance")
+    if denied:
+        return denied
+    form = await request.form()
+    csrf.require(request, form.get(csrf.FIELD))
+    currency = str(form.get("currency") or "").strip().upper()[:3]
+    try:
+        amount = minor(Decimal(str(form.get("amount") or "").strip()), currency or "EUR")
+        service.set_budget(session=session, programme_id=str(form.get("programme") or ""),
+                           currency=currency, amount_minor=amount, user_id=user.id,
+                           role=user.role)
+        session.commit()
+    except (AmparoError, InvalidOperation) as exc:
+        session.rollback()
+        message = exc.message if isinstance(exc, AmparoError) else "The amount is not a number."
+        return RedirectResponse(f"/staff/finance?budget_error={quote(message)}", status_code=303)
+    return RedirectResponse("/staff/finance?budget_saved=1", status_code=303)

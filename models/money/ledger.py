@@ -97,10 +97,19 @@ def held_for_application(session: Session, *, application_id: str) -> int:
     return sum(sums.get(acc, 0) for acc in HELD)
 
 
+def budget_row(session: Session, *, programme_id: str, currency: str) -> Budget | None:
+    return session.exec(select(Budget).where(Budget.programme_id == programme_id,
+                                             Budget.currency == currency)).first()
+
+
+def budget_currencies(session: Session, *, programme_id: str) -> set[str]:
+    return set(session.exec(select(Budget.currency)
+                            .where(Budget.programme_id == programme_id)).all())
+
+
 def budget_of(session: Session, *, programme_id: str, currency: str) -> int | None:
     """The budget row for this currency, else the programme's own budget in its currency."""
-    row = session.exec(select(Budget).where(Budget.programme_id == programme_id,
-                                            Budget.currency == currency)).first()
+    row = budget_row(session, programme_id=programme_id, currency=currency)
     if row is not None:
         return row.amount_minor
     programme = session.get(Programme, programme_id)

@@ -34,19 +34,20 @@ def totals_by_currency_and_rail(rows: list[Disbursement]) -> list[dict]:
 
 
 def unsent_by_age(rows: list[Disbursement], now: datetime | None = None) -> list[dict]:
-    """Approved but not yet sent, per currency and age since approval."""
+    """Approved but not yet sent, per currency, rail and age since approval."""
     now = now or utcnow()
-    out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    order = [lbl for _, lbl in AGE_BUCKETS]
+    out: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for d in rows:
         if d.status != APPROVED:
             continue
         days = (now - as_utc(d.approved_at or d.created_at)).total_seconds() / 86400  # type: ignore[operator]
         label = next(lbl for limit, lbl in AGE_BUCKETS if limit is None or days < limit)
-        out[(d.currency, label)][0] += 1
-        out[(d.currency, label)][1] += d.amount_minor
-    order = [lbl for _, lbl in AGE_BUCKETS]
-    return [{"currency": c, "age": a, "count": n, "amount_minor": m}
-            for (c, a), (n, m) in sorted(out.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1])))]
+        out[(d.currency, d.rail or "", label)][0] += 1
+        out[(d.currency, d.rail or "", label)][1] += d.amount_minor
+    keys = sorted(out, key=lambda k: (k[0], order.index(k[2]), k[1]))
+    return [{"currency": c, "rail": r, "age": a, "count": out[(c, r, a)][0],
+             "amount_minor": out[(c, r, a)][1]} for c, r, a in keys]
 
 
 def weekly_out(rows: list[Disbursement], *, weeks: int = 12,
@@ -92,11 +93,12 @@ def bars(points: list[tuple[str, float]], *, width: int = 640, height: int = 200
         return []
     top = max(v for _, v in points) or 1
     slot = width / len(points)
-    plot = height - 30
+    bar_width = min(slot * 0.7, 60.0)
+    head, base = 18, height - 25  # room for the value above and the label below
     out = []
     for i, (label, value) in enumerate(points):
-        h = plot * value / top
-        out.append(Bar(x=i * slot + slot * 0.15, y=plot - h + 5, width=slot * 0.7,
+        h = (base - head) * value / top
+        out.append(Bar(x=i * slot + (slot - bar_width) / 2, y=base - h, width=bar_width,
                        height=h, label=label, value=value, text=fmt.format(value)))
     return out
 

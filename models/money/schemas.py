@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from models.core.errors import Invalid
 from models.money.tables import Disbursement
 
 _ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
@@ -21,6 +22,15 @@ def major(amount_minor: int, currency: str) -> Decimal:
 
 # A JSON number like `request.amount` (3000 = 3,000.00), exact to the minor unit.
 MajorAmount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def minor(amount: Decimal, currency: str) -> int:
+    places = 0 if currency.upper() in _ZERO_DECIMAL else 2
+    value = Decimal(amount).scaleb(places)
+    if value != value.to_integral_value():
+        raise Invalid("the amount has a fraction of the currency's smallest unit",
+                      fields={"amount": "too many decimals for this currency"})
+    return int(value)
 
 
 class _Body(BaseModel):
@@ -43,6 +53,12 @@ class ReferenceIn(_Body):
 
 class HoldIn(_Body):
     reason: str = Field(max_length=32)
+
+
+class BudgetIn(_Body):
+    programme: str = Field(min_length=1, max_length=64)  # the programme's slug
+    currency: str = Field(min_length=3, max_length=3)
+    amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
 
 
 class EndIn(_Body):

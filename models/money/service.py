@@ -15,12 +15,12 @@ from sqlmodel import Session
 from models.applications.tables import Application
 from models.core import audit, outbox
 from models.core.base import utcnow
-from models.core.crypto import aad_for, blind_index, encrypt
+from models.core.crypto import aad_for, blind_index, decrypt, encrypt
 from models.core.db import lock
 from models.core.errors import Conflict, Forbidden, Invalid
 from models.core.workflow import transition
 from models.money import ledger, outcomes, repository
-from models.money.tables import Disbursement, DisbursementApproval
+from models.money.tables import Budget, Disbursement, DisbursementApproval
 from models.money.workflow import APPROVED, DISBURSEMENT, DRAFT, ENDED, RAIL_STRIPE, RAILS
 from models.programmes.tables import Programme
 
@@ -105,9 +105,10 @@ def approve(*, session: Session, disbursement_id: str, user_id: str, role: str,
     d = repository.get_for_update(session, disbursement_id)
     given = repository.approvals(session, d.id)
     _check_can_approve(session, d, user_id, given)
-    if rail and (rail != d.rail or destination):
-        if given:
-            raise Conflict("details cannot change after an approval", code="details_locked")
+    if rail and _details_differ(d, rail, destination):
+        if given or d.prepared_by:
+            raise Conflict("the payment details differ from the ones being approved",
+                           code="details_locked")
         _apply_details(d, rail, destination)
     if not d.rail:
         raise Invalid("choose a rail", fields={"rail": "required"})
@@ -121,6 +122,13 @@ def approve(*, session: Session, disbursement_id: str, user_id: str, role: str,
     session.add(d)
     session.flush()
     return d
+
+
+def _details_differ(d: Disbursement, rail: str, destination: str | None) -> bool:
+    if rail != d.rail:
+        return True
+    stored = decrypt(d.destination_enc, aad_for("disbursement", d.id, "destination"))
+    return bool(destination) and destination.strip() != stored
 
 
 def _check_can_approve(session: Session, d: Disbursement, user_id: str,
@@ -203,3 +211,27 @@ def on_hold(d: Disbursement) -> bool:
 def _require_finance(role: str) -> None:
     if role != FINANCE:
         raise Forbidden("only finance staff may do this")
+
+
+def set_budget(*, session: Session, programme_id: str, currency: str, amount_minor: int,
+               user_id: str, role: str) -> Budget:
+    """What a programme may pay out in one currency; never below what is already held."""
+    if role not in ("admin", FINANCE):
+        raise Forbidden("only admins and finance staff may set budgets")
+    currency = currency.upper()
+    if len(currency) != 3 or not currency.isalpha() or amount_minor < 0:
+        raise Invalid("a currency code and a positive amount",
+                      fields={"currency": "ISO 4217 code", "amount": "zero or more"})
+    if lock(session, Programme, programme_id) is None:
+        raise Invalid("unknown programme", fields={"programme": "unknown programme"})
+    held = ledger.balances(session, programme_id=programme_id, currency=currency).held
+    if amount_minor < held:
+        raise Conflict("the budget would be below the money already held",
+                       code="budget_below_held")
+    row = ledger.budget_row(session, programme_id=programme_id, currency=currency)
+    row = row or Budget(programme_id=programme_id, currency=currency, amount_minor=0)
+    row.amount_minor = amount_minor
+    session.add(row)
+    audit.record(session, actor=user_id, action="money.budget", entity="programme",
+                 entity_id=programme_id, data={"currency": currency, "amount_minor": amount_minor})
+    return row

@@ -182,7 +182,7 @@ def lodge(*, session: Session, case_id: str, data: LodgeIn, actor_id: str,
             raise Conflict("lodge again elsewhere: this embassy refused already",
                            code="refused_here", fields={"embassy_country": "refused here"})
     _move(session, case, "lodged", actor_id=actor_id, actor_role=actor_role,
-          data={"embassy": data.embassy_country})
+          data={"attempt": case.attempts + 1})  # no place names in the audit
     case.embassy_country, case.lodged_on, case.attempts = (data.embassy_country, data.lodged_on,
                                                            case.attempts + 1)
     case.appointment_at = case.appointment_country = case.refusal_reason = None

@@ -36,8 +36,9 @@ def progress(items: list[VisaItem]) -> dict[str, int]:
 
 
 def case_view(session: Session, case: VisaCase, *, role: str | None = None) -> dict[str, Any]:
-    items = repo.items_of(session, [case.id])
     checklist = checklist_for(case.destination_country)
+    order = {code: i for i, code in enumerate(checklist.items)}
+    items = sorted(repo.items_of(session, [case.id]), key=lambda i: order.get(i.code, 99))
     return {
         "id": case.id, "application_id": case.application_id, "member": case.member,
         "destination_country": case.destination_country, "checklist": checklist.code,

@@ -34,7 +34,7 @@ def test_process_applications_flow(sqlite_url, prefect_harness) -> None:  # noqa
         assert routed == [critical, low]
 
 
-def test_a_failing_row_is_retried_a_few_times(sqlite_url, monkeypatch) -> None:  # noqa: ANN001
+def test_a_failing_row_is_retried_a_few_times(sqlite_url) -> None:  # noqa: ANN001
     """Without Prefect: the task bodies are plain functions over ids."""
     from flows import applications as flow_module
     from models.core.outbox import Dispatch

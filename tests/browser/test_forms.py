@@ -61,12 +61,13 @@ def test_fill_and_submit(page, site: str, kind: str, lang: str) -> None:
     page.click("button.primary")
     page.wait_for_selector("#receipt")
     assert re.fullmatch(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", receipt_of(page))
-    assert page.is_visible("#copy-receipt")  # scripts run: the copy button shows
+    page.wait_for_selector("#copy-receipt", state="visible")  # scripts run: copy button
     assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     page.click("button.primary")  # "I have saved it" not ticked: asked again
-    assert page.is_visible("#saved-error")
+    page.wait_for_selector("#saved-error")
     page.check("#saved")
     page.click("button.primary")
+    page.wait_for_url("**/apply/done?lang=*")
     assert page.locator("#receipt").count() == 0
     assert "/status" in page.inner_html("main")
 
@@ -148,6 +149,6 @@ def test_status_page_answers_a_request(page, site: str) -> None:
     assert receipt not in page.url
     page.fill("#answer-1", "Test Endorser Beta, beta@example.org")
     page.click("form.box button.primary")
-    page.wait_for_selector(".notice")
+    page.wait_for_selector(".notice")  # the answer page, not the one before
     assert page.locator("#answer-1").count() == 0
     page.screenshot(path=str(screenshot_dir() / "status-ar-desktop.png"), full_page=True)

@@ -120,6 +120,7 @@ def test_killing_the_server_during_a_surge_loses_and_duplicates_nothing(
         killer.start()
         submitter.run()
         killer.join()
+        print(f"kills={server.log_text().count('=== start') - 1} retries={submitter.retries}")
         if not server.running:
             server.start()
         wait_until(lambda: _all_routed(db_path, N), timeout=300, what="every case routed")
@@ -164,8 +165,12 @@ def _pay_through_a_crash(server, reviewers, finance, caseworker, fake_stripe) ->
     approval; each disbursement still becomes exactly one Stripe transfer."""
     api = AmparoClient(server.url)
     rng = random.Random(7)
-    app_ids = [api.submit(application(90_000 + i, kind="grant", profile="critical", rng=rng),
-                          key=f"fault-pay-{i:04d}-key")["id"] for i in range(3)]
+    bodies = [application(90_000 + i, kind="grant", profile="critical", rng=rng)
+              for i in range(3)]
+    for body in bodies:
+        body["request"]["amount"] = 3000
+    app_ids = [api.submit(body, key=f"fault-pay-{i:04d}-key")["id"]
+               for i, body in enumerate(bodies)]
     for app_id in app_ids:
         api.wait_for_status(app_id, {"in_review"}, caseworker, timeout=120)
         for reviewer in reviewers:

@@ -91,3 +91,28 @@ class TestWebUpload:
         page = client.post("/apply/pdf", data=data,
                            files={"file": ("f.pdf", filled("visa", "en"), "application/pdf")})
         assert page.status_code == 403
+
+
+def test_server_keeps_answering_during_a_bomb(tmp_path) -> None:
+    """A decompression bomb is parsed in the limited subprocess; the server stays responsive."""
+    import threading
+    import time
+
+    import httpx
+
+    from tests.browser.forms_server import served_app
+    from tests.pdf.corpus import bomb
+
+    answers: list[httpx.Response] = []
+    with served_app(tmp_path) as base:
+        worker = threading.Thread(target=lambda: answers.append(httpx.post(
+            base + "/api/v1/applications/pdf", timeout=60,
+            files={"file": ("bomb.pdf", bomb(), "application/pdf")})))
+        worker.start()
+        time.sleep(1.0)
+        started = time.monotonic()
+        assert httpx.get(base + "/apply", timeout=5).status_code == 200
+        assert time.monotonic() - started < 2.0
+        worker.join(60)
+    assert answers and answers[0].status_code == 422
+    assert answers[0].json()["error"]["code"] in {"resource_limit", "timeout"}

@@ -57,6 +57,7 @@ class TestStatus:
         def body(r):  # the same page, but for the per-request CSRF value
             return r.text.replace(hidden(r.text, "csrf_token"), "")
         assert body(malformed) == body(unknown)
+        assert 'href="/status?lang=es"' in malformed.text  # the switch leads to a GET page
 
     def test_guessing_is_rate_limited(self, client) -> None:
         receipt = apply(client)

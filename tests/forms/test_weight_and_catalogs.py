@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
 from forms.i18n import I18N, LANGUAGES
+from forms.i18n.extract import extract_catalogues
 from forms.web import pdf_values, schema, status, validate
 from models.applications import messages
 from tests.forms.conftest import hidden
@@ -52,7 +53,9 @@ def public_msgids() -> set[str]:
     for section in [schema.ABOUT_YOU, schema.THREAT, schema.ENDORSER, *schema.REQUESTS.values()]:
         ids |= {section.legend, section.hint}
         for f in section.fields:
-            ids |= {f.label, f.hint, *(label for _, label in f.options if f.name != "request.currency")}
+            if f.name != "request.currency":  # currency codes are not translated
+                ids |= {label for _, label in f.options}
+            ids |= {f.label, f.hint}
     ids |= set(schema.TITLES.values()) | set(schema.SUMMARIES.values())
     ids |= set(validate.MESSAGES.values()) | {validate.REACH, validate.CHILDREN,
                                               validate.ENDORSER_CONTACT, validate.FALLBACK}
@@ -61,6 +64,13 @@ def public_msgids() -> set[str]:
             and " " in v}
     ids |= set(messages.STATUS_LABELS.values()) | set(messages.MESSAGES.values())
     ids |= set(messages.QUESTIONS.values())
+    root = TEMPLATES.parents[1]
+    for path, options in [("models/shelter/views.py", {}), ("models/visas/views.py", {}),
+                          ("models/visas/checklists.py", {"calls": "ItemSpec:2"}),
+                          ("models/applications/public.py", {})]:
+        if (root / path).exists():
+            with (root / path).open("rb") as fh:
+                ids |= {msg for _, _, msg, _ in extract_catalogues(fh, [], [], options)}
     for template in [TEMPLATES / "base.html", *sorted((TEMPLATES / "public").glob("*.html"))]:
         with template.open("rb") as fh:
             ids |= {msg for _, _, msg, _ in babel_extract(fh, ["_"], [], {})

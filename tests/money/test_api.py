@@ -51,3 +51,19 @@ def test_bad_input_changes_nothing(client):
     assert client.post(url + "/confirm", json={"reference": "R"}, headers=a).status_code == 409
     assert client.get(url, headers=a).json()["status"] == "draft"
     assert client.get("/api/v1/disbursements/nope", headers=a).status_code == 404
+
+
+def test_budget_is_set_by_admin_or_finance_never_below_held(client):
+    d_id, a, _b, rev = _setup(300_000)
+    with session_scope() as session:
+        [admin] = f.staff(session, role="admin")
+        admin_auth = bearer(admin)
+    body = {"programme": "emergency", "currency": "eur", "amount": 4000}
+    assert client.put("/api/v1/money/budgets", json=body, headers=rev).status_code == 403
+    assert client.put("/api/v1/money/budgets", json=body, headers=admin_auth).status_code == 200
+    client.post(f"/api/v1/disbursements/{d_id}/approve", json={"rail": "bank_wire"}, headers=a)
+    low = client.put("/api/v1/money/budgets", json={**body, "amount": 2999}, headers=a)
+    assert low.status_code == 409 and low.json()["error"]["code"] == "budget_below_held"
+    [row] = [x for x in client.get("/api/v1/money/balances", headers=a).json()
+             if x["currency"] == "EUR"]
+    assert (row["budget"], row["committed"], row["remaining"]) == (4000.0, 3000.0, 1000.0)

@@ -84,3 +84,18 @@ def test_reconciliation_page_runs_and_lists(sqlite_client, stripe_fake):
     token = _csrf(client, "/staff/finance/reconciliation")
     answer = client.post("/staff/finance/reconciliation", data={"csrf_token": token})
     assert answer.status_code == 200 and "No differences." in answer.text
+
+
+def test_budget_form(sqlite_client):
+    client = sqlite_client
+    _d, a, _b, _rev = _world()
+    client.cookies.set(COOKIE, a)
+    page = client.get("/staff/finance").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    programme = re.search(r'id="b-programme" name="programme"><option value="([^"]+)"', page).group(1)
+    saved = client.post("/staff/finance/budget", data={"csrf_token": token, "programme": programme,
+                                                       "currency": "usd", "amount": "1234.50"})
+    assert "Budget saved." in saved.text and "1,234.50" in saved.text
+    bad = client.post("/staff/finance/budget", data={"csrf_token": token, "programme": programme,
+                                                     "currency": "usd", "amount": "lots"})
+    assert "not a number" in bad.text

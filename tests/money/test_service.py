@@ -198,3 +198,27 @@ class TestEnds:
             outcomes.confirm_manual(session=session, disbursement_id=d.id, user_id=fin.id,
                                     role="finance", reference="  ")
         assert d.status == "approved"
+
+
+class TestDetails:
+    def test_second_approver_may_repeat_the_same_details_not_change_them(self, session):
+        prog = f.programme(session)
+        [d] = service.create_disbursements(
+            session=session, application=f.grant(session, prog=prog, amount=550_000))
+        a, b = f.staff(session, n=2)
+        _approve(session, d, a, rail="stripe_connect", destination=ACCT)
+        with pytest.raises(Conflict, match="differ"):
+            _approve(session, d, b, rail="stripe_connect", destination="acct_Another0001")
+        _approve(session, d, b, rail="stripe_connect", destination=ACCT)
+        assert d.status == "approved"
+
+    def test_set_up_details_cannot_be_replaced_by_the_approver(self, session):
+        prog = f.programme(session)
+        [d] = service.create_disbursements(session=session, application=f.grant(session, prog=prog))
+        a, b = f.staff(session, n=2)
+        service.set_up(session=session, disbursement_id=d.id, user_id=a.id, role="finance",
+                       rail="bank_wire", destination="IBAN-TEST-0001")
+        with pytest.raises(Conflict, match="differ"):
+            _approve(session, d, b, rail="mobile_money", destination="wallet-test-0002")
+        _approve(session, d, b)
+        assert d.status == "approved" and d.rail == "bank_wire"

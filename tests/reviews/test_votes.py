@@ -199,3 +199,22 @@ class TestConcurrentLastVotes:
         assert len(moves) == 1
         assert db.get(Application, app.id).status == "approved"  # type: ignore[union-attr]
         assert len(db.exec(select(Disbursement).where(Disbursement.application_id == app.id)).all()) == 1
+
+
+def test_retally_decides_after_the_rules_change(db: Session, case) -> None:  # noqa: ANN001
+    from models.programmes.tables import Programme
+    from models.reviews.service import retally
+
+    app, (r1, r2, _, _) = case
+    cast_vote(session=db, application_id=app.id, reviewer=r1, decision="approve", amount=100)
+    cast_vote(session=db, application_id=app.id, reviewer=r2, decision="approve", amount=300)
+    db.commit()
+    assert retally(session=db, application_id=app.id) == "pending"
+    programme = db.get(Programme, app.programme_id)
+    programme.quorum = 2  # type: ignore[union-attr]
+    db.add(programme)
+    db.commit()
+    assert retally(session=db, application_id=app.id) == "approved"
+    db.commit()
+    assert retally(session=db, application_id=app.id) == "not_in_review"
+    assert db.get(Application, app.id).decided_amount_minor == 10_000  # type: ignore[union-attr]

@@ -128,3 +128,16 @@ class TestReviewPages:
             "csrf_token": _csrf(case.text), "question": "Test question alpha?"})
         assert resp.status_code == 303
         assert "Test question alpha?" in client.get(resp.headers["location"]).text
+
+
+def test_login_is_rate_limited(world) -> None:  # noqa: ANN001
+    client, ids, secrets = world
+    token = _csrf(client.get("/staff/login").text)
+    codes = [client.post("/staff/login", data={"csrf_token": token, "email": ids["caseworker"],
+                                               "password": "wrong password!!", "otp": "000000"}
+                         ).status_code for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    right = client.post("/staff/login", data={
+        "csrf_token": token, "email": ids["caseworker"], "password": f.PASSWORD,
+        "otp": pyotp.TOTP(secrets[ids["caseworker"]]).now()}, follow_redirects=False)
+    assert right.status_code == 429  # even the right password waits out the window
