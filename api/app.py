@@ -25,6 +25,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     dispatcher = sweeper = None
     if settings.dispatcher_enabled:
         from flows.dispatch import start_dispatcher
+        if settings.mode == "embedded":
+            _warm_up_prefect()
         dispatcher = start_dispatcher()
         if settings.mode == "embedded":  # distributed mode schedules the `sweep` deployment
             from flows.sweeper import start_sweeper
@@ -36,6 +38,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             sweeper.stop()
         if dispatcher is not None:
             dispatcher.stop()
+
+
+def _warm_up_prefect() -> None:
+    """Start Prefect's ephemeral API once, here, before the dispatcher and sweeper threads
+    race to start one each (two servers migrating one SQLite file: one of them fails)."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.api_healthcheck()
 
 
 def create_app() -> FastAPI:

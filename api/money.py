@@ -57,8 +57,16 @@ def get_disbursement(disbursement_id: str, session: SessionDep, user: Finance) -
 @router.post("/disbursements/{disbursement_id}/approve",
              summary="Approve; a second finance user approves where the programme needs two")
 def approve(disbursement_id: str, body: ApproveIn, session: SessionDep, user: Finance) -> dict:
-    return _act(session, service.approve, disbursement_id=disbursement_id, user_id=user.id,
-                role=user.role, rail=body.rail, destination=body.destination)
+    out = _act(session, service.approve, disbursement_id=disbursement_id, user_id=user.id,
+               role=user.role, rail=body.rail, destination=body.destination)
+    _wake()
+    return out
+
+
+def _wake() -> None:
+    """A Stripe send was queued: start it now rather than at the next poll."""
+    from flows.dispatch import wake_dispatcher
+    wake_dispatcher()
 
 
 @router.post("/disbursements/{disbursement_id}/setup",
@@ -91,8 +99,10 @@ def hold(disbursement_id: str, body: HoldIn, session: SessionDep, user: Finance)
 @router.post("/disbursements/{disbursement_id}/hold/clear",
              summary="Clear a compliance hold (addition)")
 def clear_hold(disbursement_id: str, session: SessionDep, user: Finance) -> dict:
-    return _act(session, service.clear_hold, disbursement_id=disbursement_id, user_id=user.id,
-                role=user.role)
+    out = _act(session, service.clear_hold, disbursement_id=disbursement_id, user_id=user.id,
+               role=user.role)
+    _wake()
+    return out
 
 
 def _end_route(target: str, path: str, summary: str) -> None:

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
 
 from api.auth import require_roles
 from api.deps import SessionDep

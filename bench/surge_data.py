@@ -14,7 +14,7 @@ KINDS = [("grant", 0.70), ("shelter", 0.20), ("visa", 0.10)]
 # risk profile -> (share, threat types, imminent, perpetrator, prior attacks)
 PROFILES: dict[str, tuple[float, list[str], bool, str, int]] = {
     "critical": (0.05, ["death_threat", "physical_attack"], True, "state", 3),
-    "high": (0.20, ["raid", "criminalisation", "surveillance"], False, "non_state_armed", 1),
+    "high": (0.20, ["criminalisation", "surveillance"], False, "non_state_armed", 1),
     "medium": (0.45, ["surveillance", "smear_campaign"], False, "corporate", 0),
     "low": (0.30, ["online_harassment"], False, "unknown", 0),
 }
@@ -54,10 +54,10 @@ def application(i: int, *, kind: str, profile: str, rng: random.Random) -> dict[
     }
 
 
-def surge(n: int, *, seed: int = 2026, critical_window: tuple[float, float] = (0.4, 0.6)
+def surge(n: int, *, seed: int = 2026, critical_window: tuple[float, float] = (0.0, 1.0)
           ) -> list[tuple[str, dict[str, Any]]]:
-    """n (profile, body) pairs; critical cases fall only inside `critical_window` of the surge,
-    so they arrive in the middle of the backlog."""
+    """n (profile, body) pairs; critical cases fall only inside `critical_window` of the surge
+    (by default anywhere, ~5% of the cases, as in a real crisis)."""
     rng = random.Random(seed)
     lo, hi = int(n * critical_window[0]), int(n * critical_window[1])
     others = [(k, w) for k, (w, *_rest) in PROFILES.items() if k != "critical"]

@@ -23,21 +23,19 @@ log = logging.getLogger("amparo.dispatch")
 BATCH = 200
 IDLE_SECONDS = 0.5
 EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
-EXPRESS_BATCH = 10
+EXPRESS_BATCH = 25
 NOTICE_FLOW = "send-notices"
 
 
-def dispatch_once(limit: int = BATCH, max_priority: int | None = None) -> int:
+def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
+                  min_priority: int | None = None) -> int:
     """Claim and start what is due, most urgent first; returns how many rows were handled.
 
     Critical rows get runs of their own, so a critical case never waits inside a batch of
     ordinary ones; the other rows of a flow share one run (the flows take the most urgent of
     a batch first). Groups start in the order claimed: priority, then age."""
     with session_scope() as session:
-        rows = []
-        if max_priority is not None:  # express lane: finish what is started (tell reviewers)
-            rows = outbox.claim(session, limit=limit, flow=NOTICE_FLOW, max_priority=max_priority)
-        rows = rows or outbox.claim(session, limit=limit, max_priority=max_priority)
+        rows = _claim(session, limit, max_priority, min_priority)
         claimed = [(r.id, r.flow, r.entity_id, r.priority) for r in rows]
     if not claimed:
         return 0
@@ -47,6 +45,20 @@ def dispatch_once(limit: int = BATCH, max_priority: int | None = None) -> int:
     for (_, flow), items in groups.items():  # dicts keep the claim order
         _start(flow, [rid for rid, _ in items], [eid for _, eid in items])
     return len(claimed)
+
+
+def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
+           min_priority: int | None) -> list[outbox.Dispatch]:
+    """Critical work first: waiting critical notices, then critical rows, then the rest.
+    (A lane limited to non-critical rows skips the first two.)"""
+    if min_priority is None or min_priority <= EXPRESS_MAX_PRIORITY:
+        urgent = min(max_priority, EXPRESS_MAX_PRIORITY) if max_priority is not None \
+            else EXPRESS_MAX_PRIORITY
+        for flow in (NOTICE_FLOW, None):  # finish what is started: tell reviewers first
+            if rows := outbox.claim(session, limit=limit, flow=flow, max_priority=urgent):
+                return rows
+    return outbox.claim(session, limit=limit, max_priority=max_priority,
+                        min_priority=min_priority)
 
 
 def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
@@ -91,8 +103,8 @@ class Dispatcher:
     """
 
     def __init__(self, max_priority: int | None = None, batch: int = BATCH,
-                 name: str = "amparo-dispatcher") -> None:
-        self.max_priority, self.batch = max_priority, batch
+                 name: str = "amparo-dispatcher", min_priority: int | None = None) -> None:
+        self.max_priority, self.min_priority, self.batch = max_priority, min_priority, batch
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
@@ -116,7 +128,8 @@ class Dispatcher:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                handled = dispatch_once(self.batch, max_priority=self.max_priority)
+                handled = dispatch_once(self.batch, max_priority=self.max_priority,
+                                        min_priority=self.min_priority)
             except Exception as exc:  # noqa: BLE001 - the loop must survive a bad moment
                 log.warning("dispatch failed: %s", type(exc).__name__)
                 handled = 0
@@ -126,10 +139,11 @@ class Dispatcher:
 
 
 class Dispatchers:
-    """The main lane and the express lane, started and stopped together."""
+    """The main lane and the express lane, started and stopped together. Critical rows go
+    to the express lane only: a long batch of the main lane never holds one up."""
 
     def __init__(self) -> None:
-        self.lanes = [Dispatcher(),
+        self.lanes = [Dispatcher(min_priority=EXPRESS_MAX_PRIORITY + 1),
                       Dispatcher(max_priority=EXPRESS_MAX_PRIORITY, batch=EXPRESS_BATCH,
                                  name="amparo-dispatcher-express")]
 

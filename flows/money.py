@@ -1,8 +1,8 @@
 """Money flows: send approved Stripe disbursements, reconcile with Stripe.
 
-Flows take disbursement ids only. Each disbursement is sent in its own transaction, loaded
-FOR UPDATE and checked before the call (models.money.stripe_rail.send_one), so a re-run after
-a crash or a second dispatch never pays twice.
+Flows take disbursement ids only. Each disbursement is claimed FOR UPDATE and checked before
+the call, and recorded after it (models.money.stripe_rail.send_one); the idempotency key makes
+a re-run after a crash, or a second dispatch, reach the same transfer: never paid twice.
 """
 from __future__ import annotations
 
@@ -29,8 +29,7 @@ def send_stripe_transfers(ids: list[str]) -> dict[str, int]:
     retry_later = 0
     for disbursement_id in ids:
         try:
-            with session_scope() as session:
-                outcome = stripe_rail.send_one(session, disbursement_id)
+            outcome = stripe_rail.send_one(disbursement_id)
         except ExternalServiceError:
             outcome, retry_later = "retry", retry_later + 1
         counts[outcome] = counts.get(outcome, 0) + 1

@@ -38,6 +38,8 @@ def seed_demo() -> list[str]:
     lines: list[str] = []
     with session_scope() as session:
         programme = ensure_programme(session, demo_programme())
+        from models.shelter.demo import ensure_demo_houses
+        ensure_demo_houses(session)  # safe houses for the shelter coordinator's desk
         for email, role, on_call in DEMO_STAFF:
             if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
                 continue

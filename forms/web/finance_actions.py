@@ -73,6 +73,9 @@ async def _act(request: Request, session: SessionDep, user: StaffUser, disbursem
         session.rollback()
         return _detail(request, session, user, disbursement_id, error=exc.message,
                        status_code=exc.http_status)
+    if done in ("approved", "cleared"):  # a Stripe send may be queued: start it now
+        from flows.dispatch import wake_dispatcher
+        wake_dispatcher()
     return RedirectResponse(f"{BASE}/{disbursement_id}?done={done}", status_code=303)
 
 

@@ -37,10 +37,11 @@ def enqueue(session: Session, *, flow: str, entity_id: str, priority: int = 5,
 
 
 def claim(session: Session, *, limit: int = 50, flow: str | None = None,
-          max_priority: int | None = None) -> list[Dispatch]:
+          max_priority: int | None = None, min_priority: int | None = None) -> list[Dispatch]:
     """Claim due pending rows, most urgent first; SKIP LOCKED lets dispatchers run side by side.
 
-    `max_priority` limits the claim to urgent rows (the dispatcher's express lane)."""
+    `max_priority` limits the claim to urgent rows (the dispatcher's express lane),
+    `min_priority` to the others (its main lane)."""
     now = utcnow()
     stmt = (select(Dispatch).where(Dispatch.status == "pending", Dispatch.available_at <= now)
             .order_by(Dispatch.priority, Dispatch.created_at).limit(limit))
@@ -48,6 +49,8 @@ def claim(session: Session, *, limit: int = 50, flow: str | None = None,
         stmt = stmt.where(Dispatch.flow == flow)
     if max_priority is not None:
         stmt = stmt.where(Dispatch.priority <= max_priority)
+    if min_priority is not None:
+        stmt = stmt.where(Dispatch.priority >= min_priority)
     rows = list(session.exec(stmt.with_for_update(skip_locked=True)).all())
     for row in rows:
         row.status, row.claimed_at, row.attempts = "claimed", now, row.attempts + 1

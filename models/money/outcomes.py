@@ -9,14 +9,14 @@ draft (`retry_of`), so a new attempt needs new approvals and gets its own Stripe
 from __future__ import annotations
 
 import importlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from models.applications.tables import Application
 from models.applications.workflow import GRANT
 from models.core import audit
-from models.core.base import utcnow
+from models.core.base import as_utc, utcnow
 from models.core.crypto import aad_for, encrypt
 from models.core.errors import Conflict, Forbidden, Invalid
 from models.core.workflow import SYSTEM, transition
@@ -28,6 +28,14 @@ from models.money.workflow import (
 
 FINANCE = "finance"
 MAX_REFERENCE = 200
+SEND_WINDOW = timedelta(minutes=5)  # longer than a Stripe call with all its retries
+
+
+def send_in_flight(d: Disbursement) -> bool:
+    """A Stripe call for this disbursement may still be running: do not cancel or hold it."""
+    return (d.rail == RAIL_STRIPE and d.status == APPROVED and not d.stripe_transfer_id
+            and d.send_started_at is not None
+            and as_utc(d.send_started_at) > utcnow() - SEND_WINDOW)  # type: ignore[operator]
 
 
 def grant_paying(session: Session, grant: Application) -> None:
@@ -181,6 +189,9 @@ def finance_end(*, session: Session, disbursement_id: str, user_id: str, role: s
     """Cancel (draft/approved), or record a failure or return reported by the rail."""
     _finance(role)
     d = repository.get_for_update(session, disbursement_id)
+    if send_in_flight(d):
+        raise Conflict("a Stripe transfer is being made; try again in a few minutes",
+                       code="send_in_progress")
     end(session, d, target, actor_role=FINANCE, actor_id=user_id, code=f"finance_{target}",
         reopen=reopen)
     return d

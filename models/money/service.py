@@ -181,6 +181,9 @@ def place_hold(*, session: Session, disbursement_id: str, user_id: str, role: st
     d = repository.get_for_update(session, disbursement_id)
     if d.status not in (DRAFT, APPROVED):
         raise Conflict("only money not yet sent can be held", code="not_holdable")
+    if outcomes.send_in_flight(d):
+        raise Conflict("a Stripe transfer is being made; try again in a few minutes",
+                       code="send_in_progress")
     d.hold_reason, d.hold_by, d.hold_at = reason, user_id, utcnow()
     d.hold_cleared_by = d.hold_cleared_at = None
     session.add(d)

@@ -1,19 +1,29 @@
 """The `stripe_connect` rail: one transfer per disbursement, made safe to repeat.
 
-`send_one` loads the disbursement FOR UPDATE, sends only when it is approved, not held and
-has no transfer yet, and calls Stripe with the idempotency key `disbursement:{id}:transfer`
-(our ids only). The SDK retries 5xx answers and time-outs with the same key, and a re-run
-after a crash before our commit gets Stripe's stored answer back: one transfer, always.
+`send_one` works in three steps so no database lock is held during the network call (on
+SQLite a write transaction locks the whole file):
+1. claim — FOR UPDATE: send only when approved, not held, without a transfer and with no
+   call in flight; stamp `send_started_at` (cancel, hold and other senders wait while a
+   call may be in flight; a crashed call is retried once the stamp is 5 minutes old, by
+   the sweeper); commit.
+2. call — `POST /v1/transfers` with the idempotency key `disbursement:{id}:transfer` (our
+   ids only); the SDK retries 5xx answers, 409s and time-outs with the same key.
+3. record — FOR UPDATE again: `sent` with the transfer id, only if still approved.
+Two flows racing, or a re-run after a crash between 2 and 3, reach Stripe with the same key
+and get the same transfer back: one transfer, always.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 import stripe
-from sqlmodel import Session
 
+from models.core import audit
+from models.core.base import utcnow
 from models.core.crypto import aad_for, decrypt
+from models.core.db import session_scope
 from models.core.errors import ExternalServiceError
 from models.core.settings import get_settings
 from models.core.workflow import SYSTEM
@@ -46,34 +56,85 @@ def destination_of(d: Disbursement) -> str | None:
     return decrypt(d.destination_enc, aad_for("disbursement", d.id, "destination"))
 
 
-def send_one(session: Session, disbursement_id: str) -> str:
-    """Send one disbursement; returns what happened ("sent", "skipped", "failed").
+@dataclass(frozen=True)
+class TransferOrder:
+    disbursement_id: str
+    amount_minor: int
+    currency: str
+    destination: str
+
+
+def send_one(disbursement_id: str) -> str:
+    """Send one disbursement: "sent", "skipped" or "failed".
 
     Raises ExternalServiceError when Stripe could not be reached: the outbox row goes back
     and the same key is used next time.
     """
-    d = repository.get_for_update(session, disbursement_id)
-    if d.status != APPROVED or d.stripe_transfer_id or d.rail != RAIL_STRIPE or on_hold(d):
+    order = _claim(disbursement_id)
+    if order is None:
         return "skipped"
     try:
         transfer = client().v1.transfers.create(
-            params={"amount": d.amount_minor, "currency": d.currency.lower(),
-                    "destination": destination_of(d) or "",
-                    "metadata": {"disbursement_id": d.id}},
-            options={"idempotency_key": transfer_key(d.id)})
+            params={"amount": order.amount_minor, "currency": order.currency.lower(),
+                    "destination": order.destination,
+                    "metadata": {"disbursement_id": order.disbursement_id}},
+            options={"idempotency_key": transfer_key(order.disbursement_id)})
     except stripe.InvalidRequestError as exc:
-        if (exc.code or "") in RETRY_LATER_CODES:
-            raise ExternalServiceError("Stripe cannot take the transfer now") from None
-        outcomes.end(session, d, FAILED, actor_role=SYSTEM, actor_id=None,
-                     code=f"stripe_{exc.code or 'invalid_request'}"[:64])
-        return "failed"
+        if (exc.code or "") not in RETRY_LATER_CODES:
+            return _record_refusal(disbursement_id, f"stripe_{exc.code or 'invalid_request'}")
+        _release(disbursement_id)
+        raise ExternalServiceError("Stripe cannot take the transfer now") from None
     except stripe.StripeError as exc:
+        _release(disbursement_id)  # the call is over; the same key settles any doubt later
         raise ExternalServiceError(f"Stripe error {type(exc).__name__}") from None
-    outcomes.mark_sent(session, d, actor_role=SYSTEM, actor_id=None, transfer_id=transfer.id)
-    # Stripe's clock, so "created before the payout" compares like with like.
-    d.sent_at = datetime.fromtimestamp(int(transfer.created), tz=timezone.utc)
-    session.add(d)
-    return "sent"
+    return _record_transfer(disbursement_id, transfer.id, int(transfer.created))
+
+
+def _claim(disbursement_id: str) -> TransferOrder | None:
+    with session_scope() as session:
+        d = repository.get_for_update(session, disbursement_id)
+        if (d.status != APPROVED or d.stripe_transfer_id or d.rail != RAIL_STRIPE
+                or on_hold(d) or outcomes.send_in_flight(d)):
+            return None
+        d.send_started_at = utcnow()
+        session.add(d)
+        return TransferOrder(d.id, d.amount_minor, d.currency, destination_of(d) or "")
+
+
+def _release(disbursement_id: str) -> None:
+    with session_scope() as session:
+        d = repository.get_for_update(session, disbursement_id)
+        d.send_started_at = None
+        session.add(d)
+
+
+def _record_transfer(disbursement_id: str, transfer_id: str, created: int) -> str:
+    with session_scope() as session:
+        d = repository.get_for_update(session, disbursement_id)
+        if d.stripe_transfer_id == transfer_id:
+            return "skipped"  # a racing flow recorded it already
+        if d.status != APPROVED:
+            # Cannot happen while cancel and hold wait for `send_started_at`; if it does,
+            # reconciliation flags the transfer, and the audit chain says why.
+            audit.record(session, actor=SYSTEM, action="disbursement.transfer_after_end",
+                         entity="disbursement", entity_id=d.id,
+                         data={"transfer_id": transfer_id, "status": d.status})
+            return "skipped"
+        outcomes.mark_sent(session, d, actor_role=SYSTEM, actor_id=None,
+                           transfer_id=transfer_id)
+        # Stripe's clock, so "created before the payout" compares like with like.
+        d.sent_at = datetime.fromtimestamp(created, tz=timezone.utc)
+        session.add(d)
+        return "sent"
+
+
+def _record_refusal(disbursement_id: str, code: str) -> str:
+    with session_scope() as session:
+        d = repository.get_for_update(session, disbursement_id)
+        if d.status != APPROVED or d.stripe_transfer_id:
+            return "skipped"
+        outcomes.end(session, d, FAILED, actor_role=SYSTEM, actor_id=None, code=code[:64])
+        return "failed"
 
 
 def list_transfers(*, created_gte: int) -> list[dict[str, Any]]:

@@ -41,6 +41,7 @@ class Disbursement(SQLModel, table=True):
     hold_cleared_at: datetime | None = time_field()
     cancelled_at: datetime | None = time_field()
     stripe_payout_id: str | None = Field(default=None, max_length=64)  # the payout that confirmed it
+    send_started_at: datetime | None = time_field()  # a Stripe call may be in flight
 
 
 class DisbursementApproval(SQLModel, table=True):

@@ -70,4 +70,5 @@ def with_relocation(provider: Steps) -> Steps:
             out.append({"code": "relocation_timeline", "text": "Your relocation, step by step.",
                         "timeline": timeline(session, relocation, public=True)})
         return out
+    steps.amparo_relocation = True  # type: ignore[attr-defined]
     return steps

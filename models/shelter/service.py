@@ -122,7 +122,8 @@ def place_hold(*, session: Session, application_id: str, data: HoldIn, actor_id:
         raise Invalid("hold a bed for every person", fields={"beds": f"at least {need.people}"})
     stay = Need(people=data.beds, from_date=data.from_date, nights=data.nights,
                 children=need.children, features=need.features, avoid_region=need.avoid_region)
-    refusals = [r for r in hard_refusals(house_of(shelter), stay, data.beds) if "beds" not in r]
+    # Every constraint but the beds (the database checks those, night by night, below).
+    refusals = hard_refusals(house_of(shelter), stay, min_free=data.beds)
     if refusals:
         raise Conflict("this house does not meet the case's needs", code="unsuitable",
                        fields={"shelter_id": "; ".join(refusals)})

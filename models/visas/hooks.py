@@ -14,10 +14,12 @@ from models.visas.views import next_steps as visa_steps
 
 
 def register() -> None:
-    if "visa_item" not in DOCUMENT_HOOKS:
+    """Idempotent: importing this module twice registers the same things once."""
+    if DOCUMENT_HOOKS.get("visa_item") is not on_upload:
         register_document_purpose("visa_item", on_upload)
-    if "visa" not in NEXT_STEP_PROVIDERS:
+    if not getattr(NEXT_STEP_PROVIDERS.get("visa"), "amparo_relocation", False):
         register_next_steps("visa", with_relocation(visa_steps))
+    if not getattr(NEXT_STEP_PROVIDERS.get("shelter"), "amparo_relocation", False):
         register_next_steps("shelter", with_relocation(shelter_steps))
 
 

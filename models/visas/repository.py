@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from models.applications.tables import Document
-from models.visas.tables import VisaCase, VisaItem, VisaLodging
+from models.visas.tables import VisaApproval, VisaCase, VisaItem, VisaLodging
 
 
 def case_for_update(session: Session, case_id: str) -> VisaCase | None:
@@ -68,3 +68,8 @@ def documents_due_before(session: Session, end: date) -> list[VisaCase]:
     return list(session.exec(select(VisaCase).where(
         VisaCase.status == "documents", col(VisaCase.documents_due) < end)
         .order_by(col(VisaCase.documents_due))).all())
+
+
+def approvers_of(session: Session, case_id: str) -> list[str]:
+    return list(session.exec(select(VisaApproval.user_id)
+                             .where(VisaApproval.case_id == case_id)).all())

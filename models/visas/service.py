@@ -11,22 +11,24 @@ from typing import Any
 from sqlmodel import Session
 
 from models.applications import sealed
+from models.applications.repository import staff_with_role
 from models.applications.tables import Applicant, Application, Document
 from models.applications.workflow import VISA
 from models.core import audit
 from models.core.base import utcnow
 from models.core.db import lock
-from models.core.errors import Conflict, Invalid, NotFound
+from models.core.errors import Conflict, IllegalTransition, Invalid, NotFound
 from models.core.workflow import transition
 from models.relocation.followups import schedule_follow_ups
 from models.visas import repository as repo
 from models.visas.checklists import PASSPORT_MONTHS, checklist_for, items_for
 from models.visas.schemas import AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, TravelIn
-from models.visas.tables import VisaCase, VisaItem, VisaLodging
+from models.visas.tables import VisaApproval, VisaCase, VisaItem, VisaLodging
 from models.visas.workflow import APPLICATION_STATUS, VISA_CASE
 
 DOCUMENTS_DAYS = 14  # time given to gather the papers before officers are reminded
 DONE = ("accepted", "waived")
+PANEL_APPROVALS = 2  # distinct visa officers, where that many are on staff
 
 
 def visa_request(session: Session, application: Application) -> dict[str, Any]:
@@ -146,17 +148,33 @@ def file_for_item(*, session: Session, case_id: str, item_id: str, content: byte
     return item
 
 
+def approvals_needed(session: Session) -> int:
+    """The visa panel is the active visa officers: two must approve (four eyes) when two
+    or more are on staff, else the one officer."""
+    return max(1, min(PANEL_APPROVALS, len(staff_with_role(session, "visa_officer"))))
+
+
 def approve_dossier(*, session: Session, case_id: str, actor_id: str,
                     actor_role: str) -> VisaCase:
-    """The visa panel approves the complete dossier: it may now be lodged."""
+    """A visa-panel member approves the complete dossier; enough approvals make it ready."""
     case = get_case(session, case_id)
+    if case.status != "documents":
+        raise IllegalTransition(f"cannot move from {case.status} to ready")
     items = repo.items_of(session, [case.id])
     missing = [i.code for i in items if i.required and i.status not in DONE]
     if missing:
         raise Conflict("the checklist is not complete", code="checklist_incomplete",
                        fields={"items": ", ".join(missing)})
-    case.approved_by = actor_id
-    _move(session, case, "ready", actor_id=actor_id, actor_role=actor_role)
+    approvers = set(repo.approvers_of(session, case.id))
+    if actor_id in approvers:
+        raise Conflict("you approved this dossier already; another member must",
+                       code="already_approved")
+    session.add(VisaApproval(case_id=case.id, user_id=actor_id))
+    audit.record(session, actor=actor_id, action="visa.dossier_approved", entity="visa_case",
+                 entity_id=case.id, data={"approvals": len(approvers) + 1})
+    if len(approvers) + 1 >= approvals_needed(session):
+        case.approved_by = actor_id
+        _move(session, case, "ready", actor_id=actor_id, actor_role=actor_role)
     return case
 
 

@@ -62,3 +62,14 @@ class VisaLodging(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=16)  # granted|refused
     refusal_reason: str | None = Field(default=None, max_length=32)
     created_at: datetime = time_field(nullable=False, default_now=True)
+
+
+class VisaApproval(SQLModel, table=True):
+    """One visa-panel member's approval of a complete dossier (four eyes where staffed)."""
+
+    __tablename__ = "visa_approval"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_visa_approval_member"),)
+    id: str = id_field()
+    case_id: str = Field(foreign_key="visa_case.id", index=True)
+    user_id: str = Field(max_length=32)
+    created_at: datetime = time_field(nullable=False, default_now=True)

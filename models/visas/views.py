@@ -10,6 +10,7 @@ from models.applications.tables import Application
 from models.core.base import as_utc, utcnow
 from models.visas import repository as repo
 from models.visas.checklists import ITEMS, checklist_for
+from models.visas.service import approvals_needed
 from models.visas.tables import VisaCase, VisaItem
 from models.visas.workflow import VISA_CASE
 
@@ -54,6 +55,8 @@ def case_view(session: Session, case: VisaCase, *, role: str | None = None) -> d
                       "outcome": lg.outcome, "refusal_reason": lg.refusal_reason}
                      for lg in repo.lodgings_of(session, case.id)],
         "moves": VISA_CASE.targets(case.status, role),
+        "approvals": len(repo.approvers_of(session, case.id)),
+        "approvals_needed": approvals_needed(session),
     }
 
 

@@ -86,7 +86,7 @@ def test_error_keeps_values_and_focuses_summary(page, site: str) -> None:
     page.fill("#f-request-amount", "mucho")
     page.click("button.primary")
     page.wait_for_selector("#error-summary")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.wait_for_function("document.activeElement.id === 'error-summary'")  # script focused it
     assert page.is_visible("#f-applicant-name-error")
     assert page.get_attribute("#f-request-amount", "aria-invalid") == "true"
     assert page.input_value("#f-threat-description") == "Fictitious threat for a browser test."

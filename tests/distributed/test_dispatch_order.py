@@ -10,13 +10,22 @@ from models.core import outbox
 from models.core.db import session_scope
 
 
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> list[tuple[str, list[str]]]:
-    """Record the flow runs the dispatcher would start, in order, instead of running them."""
+@pytest.fixture(params=["embedded", "distributed"])
+def started(request, monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+            ) -> list[tuple[str, list[str]]]:
+    """Record the flow runs the dispatcher would start, in order, in either mode."""
+    from models.core.settings import reset_settings
+
+    monkeypatch.setenv("AMPARO_MODE", request.param)
+    reset_settings()
     runs: list[tuple[str, list[str]]] = []
     monkeypatch.setattr(dispatch, "_run_in_process",
                         lambda flow, ids: runs.append((flow, list(ids))))
-    return runs
+    monkeypatch.setattr(dispatch, "_start_deployment",
+                        lambda flow, rows, ids: runs.append((flow, list(ids))))
+    yield runs
+    monkeypatch.delenv("AMPARO_MODE")
+    reset_settings()
 
 
 def _enqueue(rows: list[tuple[str, str, int]]) -> None:
@@ -26,16 +35,20 @@ def _enqueue(rows: list[tuple[str, str, int]]) -> None:
             row.created_at = row.created_at + timedelta(milliseconds=i)  # a stable age order
 
 
+def _drain() -> None:
+    while dispatch.dispatch_once():
+        pass
+
+
 class TestCriticalFirst:
-    def test_a_critical_case_gets_its_own_run_before_older_cases(self, started) -> None:
+    def test_critical_notices_then_critical_cases_then_the_rest_most_urgent_first(
+            self, started) -> None:
         _enqueue([("process-application", f"old{i}", 3) for i in range(5)]
                  + [("process-application", "crit1", 0), ("send-notices", "n-crit", 0),
                     ("process-application", "high1", 1)])
-        assert dispatch.dispatch_once() == 8
-        assert started[0] == ("process-application", ["crit1"])
-        assert started[1] == ("send-notices", ["n-crit"])
-        # the others share a run, most urgent first (the flow keeps that order)
-        assert started[2] == ("process-application", ["high1"] + [f"old{i}" for i in range(5)])
+        _drain()
+        assert started == [("send-notices", ["n-crit"]), ("process-application", ["crit1"]),
+                           ("process-application", ["high1"] + [f"old{i}" for i in range(5)])]
 
     def test_the_express_lane_takes_only_critical_rows(self, started) -> None:
         _enqueue([("process-application", "a", 3), ("process-application", "crit", 0),
@@ -50,10 +63,16 @@ class TestCriticalFirst:
         dispatch.dispatch_once(10, max_priority=dispatch.EXPRESS_MAX_PRIORITY)
         assert started == [("send-notices", ["crit-old"])]
 
+    def test_the_main_lane_leaves_critical_rows_to_the_express_lane(self, started) -> None:
+        _enqueue([("process-application", "crit", 0), ("process-application", "a", 2)])
+        lanes = dispatch.Dispatchers().lanes
+        assert dispatch.dispatch_once(50, min_priority=lanes[0].min_priority) == 1
+        assert started == [("process-application", ["a"])]
+
     def test_a_backlog_drains_in_priority_order_across_batches(self, started) -> None:
         _enqueue([("process-application", f"n{i}", 3) for i in range(120)]
                  + [("process-application", "late-critical", 0)])
-        while dispatch.dispatch_once(50):  # the first batch of 50 holds the late critical case
+        while dispatch.dispatch_once(50):  # the late critical case is claimed first
             pass
         order = [eid for _, ids in started for eid in ids]
         assert order[0] == "late-critical"

@@ -81,9 +81,10 @@ class Deployment:
     def get(self, path: str, who: str, **kw: Any) -> httpx.Response:
         return httpx.get(self.url + path, headers=self.login(who), timeout=30, **kw)
 
-    def post(self, path: str, who: str | None = None, **kw: Any) -> httpx.Response:
-        headers = self.login(who) if who else {}
-        return httpx.post(self.url + path, headers=headers, timeout=30, **kw)
+    def post(self, path: str, who: str | None = None, *, headers: dict | None = None,
+             **kw: Any) -> httpx.Response:
+        merged = {**(self.login(who) if who else {}), **(headers or {})}
+        return httpx.post(self.url + path, headers=merged, timeout=30, **kw)
 
     def status(self, receipt: str) -> dict[str, Any]:
         r = httpx.post(f"{self.url}/api/v1/status", json={"receipt": receipt}, timeout=30)
@@ -107,8 +108,11 @@ def base_env(tmp: Path, database_url: str, fake: FakeStripe, **extra: str) -> di
     env.update({
         "AMPARO_DATA_DIR": str(tmp / "data"), "AMPARO_DATABASE_URL": database_url,
         "AMPARO_SECRET_KEY": "e2e-secret-key-0123456789-abcdefghijklmnop",
+        "AMPARO_ENCRYPTION_KEYS": "e2e:" + "B" * 43, "AMPARO_ENV": "development",
+        "PREFECT_HOME": str(tmp / "data" / "prefect"),
         "AMPARO_STRIPE_API_KEY": "sk_test_e2e", "AMPARO_STRIPE_API_BASE": fake.url,
         "AMPARO_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "AMPARO_SWEEP_SECONDS": "2",
+        "AMPARO_DISPATCHER": "on",  # run_server adds the test process env, where it is off
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     })
     env.update(extra)

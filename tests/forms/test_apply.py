@@ -88,7 +88,8 @@ class TestSubmit:
         assert count_applications() == before + 1
         assert "Test Person Alpha" not in page.text.split("<title>")[1].split("</title>")[0]
 
-    def test_double_submit_creates_one(self, client) -> None:
+    def test_double_submit_creates_one(self, client_any_db) -> None:
+        client = client_any_db
         data = {**open_form(client, "grant"), **answers("grant")}
         before = count_applications()
         first = client.post("/apply/grant", data=data)
@@ -122,8 +123,12 @@ class TestSubmit:
                 "receipt": hidden(receipt_page.text, "receipt")}
         again = client.post("/apply/saved", data=form)
         assert again.status_code == 422 and 'id="receipt"' in again.text
+        switched = client.post("/apply/saved", data={**form, "switch_lang": "sw"})
+        assert switched.status_code == 200 and '<html lang="sw"' in switched.text
+        assert hidden(switched.text, "receipt") == form["receipt"]  # same code, new language
         done = client.post("/apply/saved", data={**form, "saved": "yes"})
         assert done.status_code == 200 and 'id="receipt"' not in done.text
+        assert str(done.url).endswith("/apply/done?lang=en")  # redirected: no re-post
 
 
 class TestLanguages:
@@ -138,3 +143,23 @@ class TestLanguages:
 
     def test_arabic_is_rtl(self, client) -> None:
         assert '<html lang="ar" dir="rtl">' in client.get("/apply/grant?lang=ar").text
+
+
+def test_parallel_retries_make_one_application(tmp_path) -> None:
+    """A flaky connection retrying at once: five POSTs of one form on a real server."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from tests.browser.forms_server import served_app
+
+    with served_app(tmp_path) as base, httpx.Client(base_url=base) as http:
+        form = http.get("/apply/shelter")
+        data = {"csrf_token": hidden(form.text, "csrf_token"), "lang": "en",
+                "submission": hidden(form.text, "submission"), **answers("shelter")}
+        before = count_applications()
+        with ThreadPoolExecutor(5) as pool:
+            pages = list(pool.map(lambda _: http.post("/apply/shelter", data=data), range(5)))
+        assert {p.status_code for p in pages} == {200}
+        assert len({hidden(p.text, "receipt") for p in pages}) == 1
+        assert count_applications() == before + 1

@@ -17,8 +17,7 @@ def _sent(amount: int = 300_000) -> str:
         [fin] = f.staff(session)
         service.approve(session=session, disbursement_id=d.id, user_id=fin.id,
                         role="finance", rail="stripe_connect", destination=ACCT)
-    with session_scope() as session:
-        stripe_rail.send_one(session, d.id)
+    stripe_rail.send_one(d.id)
     return d.id
 
 

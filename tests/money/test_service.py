@@ -51,6 +51,10 @@ class TestApprove:
         assert [r.flow for r in rows] == ["send-disbursement"]
         assert ledger.balances(session, programme_id=prog.id, currency="EUR").committed == 300_000
         assert audit.verify(session).ok
+        events = session.exec(select(audit.AuditEvent)).all()
+        assert {"disbursement.created", "disbursement.approval", "disbursement.status",
+                "grant.status"} <= {e.action for e in events}
+        assert not any(ACCT in e.data for e in events)  # ids and codes only
 
     def test_two_different_people_above_the_threshold(self, session):
         prog = f.programme(session)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
+from models.core.base import utcnow
 from models.core.db import session_scope
 from models.core.errors import AmparoError, ExternalServiceError
 from models.money import outcomes, repository, service, stripe_rail
@@ -27,8 +29,7 @@ def _approved_grant(amount: int = 300_000, approve: bool = True) -> tuple[str, s
 
 
 def _send(disbursement_id: str) -> str:
-    with session_scope() as session:
-        return stripe_rail.send_one(session, disbursement_id)
+    return stripe_rail.send_one(disbursement_id)
 
 
 def test_transfer_carries_our_ids_only(sqlite_url, stripe_fake):
@@ -116,6 +117,11 @@ def test_crash_after_the_call_before_our_commit_still_one_transfer(sqlite_url, s
         _send(d_id)
     monkeypatch.setattr(outcomes, "mark_sent", real)
     assert len(stripe_fake.transfers) == 1
+    assert _send(d_id) == "skipped"  # the crashed call might still be running
+    with session_scope() as session:  # ... until its stamp is older than the send window
+        d = repository.get_for_update(session, d_id)
+        d.send_started_at = utcnow() - outcomes.SEND_WINDOW - timedelta(seconds=1)
+        session.add(d)
     assert _send(d_id) == "sent"  # the re-dispatched flow: same key, Stripe replays
     assert len(stripe_fake.transfers) == 1
     with session_scope() as session:
@@ -137,4 +143,19 @@ def test_held_money_is_not_sent(sqlite_url, stripe_fake):
     with session_scope() as session:
         service.place_hold(session=session, disbursement_id=d_id, user_id=fin,
                            role="finance", reason="sanctions_name_match")
+    assert _send(d_id) == "skipped" and not stripe_fake.transfers
+
+
+def test_no_cancel_or_hold_while_a_call_may_be_in_flight(sqlite_url, stripe_fake):
+    d_id, fin = _approved_grant()
+    with session_scope() as session:  # as the flow's claim step leaves it
+        d = repository.get_for_update(session, d_id)
+        d.send_started_at = utcnow()
+        session.add(d)
+    for act in (lambda s: outcomes.finance_end(session=s, disbursement_id=d_id, user_id=fin,
+                                               role="finance", target="cancelled"),
+                lambda s: service.place_hold(session=s, disbursement_id=d_id, user_id=fin,
+                                             role="finance", reason="other")):
+        with pytest.raises(AmparoError, match="being made"), session_scope() as session:
+            act(session)
     assert _send(d_id) == "skipped" and not stripe_fake.transfers

@@ -27,8 +27,7 @@ def _sent_disbursement(stripe_fake) -> str:  # type: ignore[no-untyped-def]
         [fin] = f.staff(session)
         service.approve(session=session, disbursement_id=d.id, user_id=fin.id,
                         role="finance", rail="stripe_connect", destination=ACCT)
-    with session_scope() as session:
-        assert stripe_rail.send_one(session, d.id) == "sent"
+    assert stripe_rail.send_one(d.id) == "sent"
     return d.id
 
 

@@ -1,4 +1,5 @@
-"""End to end over HTTP against the real server (`amparo serve`, uvicorn): a relocation.
+"""End to end over HTTP against the real server (`amparo serve`, uvicorn): a relocation,
+on SQLite and on PostgreSQL.
 
 Visa checklist completed → granted → travel → shelter hold → confirmed → check-in →
 check-out → follow-up check-ins → closed; one timeline for staff and the applicant.
@@ -32,13 +33,13 @@ def _application(kind: str, request: dict) -> dict:
 
 
 @pytest.fixture
-def server(sqlite_url: str):
+def server(db_url: str):
     with session_scope() as session:
         ensure_programme(session, demo_programme())
         secrets = {role: create_user(session, email=f"{role}@example.com", role=role,
                                      password=PASSWORD)[2]
                    for role in ("visa_officer", "shelter_coordinator")}
-    srv = run_server({"AMPARO_DATABASE_URL": sqlite_url, "AMPARO_DISPATCHER": "off"})
+    srv = run_server({"AMPARO_DATABASE_URL": db_url, "AMPARO_DISPATCHER": "off"})
     try:
         yield srv, secrets
     finally:

@@ -57,6 +57,18 @@ class TestHold:
         with pytest.raises(Conflict):
             matches(session=session, application=app)
 
+    def test_an_unsuitable_house_is_refused(self, session):
+        threat_region = make_shelter(session, region="Test Region Threat", name="Near")
+        no_children = make_shelter(session, features=[], name="Adults only")
+        short = make_shelter(session, max_nights=2, name="Short stays")
+        app = make_application(session, request={"people": 2, "children": 1,
+                                                 "avoid_region": "test region threat"})
+        for house in (threat_region, no_children, short):
+            with pytest.raises(Conflict) as refused:
+                _hold(session, app, house, beds=2)
+            assert refused.value.code == "unsuitable"
+        assert app.status == "matching" and not _used(session, threat_region)
+
     def test_fewer_beds_than_people_is_invalid(self, session):
         shelter = make_shelter(session)
         app = make_application(session, request={"people": 3, "children": 1})

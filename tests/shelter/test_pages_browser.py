@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from models.core.db import session_scope
 from models.people.service import create_user
@@ -13,6 +14,15 @@ from tests.support.browser import screenshot_dir
 from tests.support.server import run_server
 
 PASSWORD = "test-password-0123456789"
+_AXE = Axe()
+
+
+def accessible(page) -> bool:  # noqa: ANN001
+    """axe-core finds no serious or critical violation on the page (else it says which)."""
+    violations = [f"{v['id']} ({v['impact']})" for v in _AXE.run(page).response["violations"]
+                  if v.get("impact") in ("serious", "critical")]
+    assert not violations, violations
+    return True
 
 
 def sign_in(page, url: str, email: str, secret: str, target: str) -> None:  # noqa: ANN001
@@ -51,6 +61,7 @@ def test_coordinator_desk_house_and_placement(page, coordinator_site) -> None:  
     first_case = page.locator("#queue + table tbody tr").first
     assert case_id[:8] in first_case.inner_text()  # the critical case is matched first
     page.screenshot(path=str(shots / "shelter-desk.png"), full_page=True)
+    assert accessible(page)
 
     page.click("text=Add a house")
     page.fill("#name", "Test House East")
@@ -66,12 +77,14 @@ def test_coordinator_desk_house_and_placement(page, coordinator_site) -> None:  
     assert "Test Street 3" in page.inner_text("dl.facts")  # coordinators see the address
     assert page.locator("ol.month li").count() == 28
     page.screenshot(path=str(shots / "shelter-house-calendar.png"), full_page=True)
+    assert accessible(page)
 
     page.goto(f"{url}/staff/shelters/cases/{case_id}")
     ranked = page.locator("#ranked + table tbody tr")
     assert "Test House North" in ranked.first.inner_text()
     assert "does not accept children" in page.inner_text("#ranked + table")
     page.screenshot(path=str(shots / "shelter-case-matches.png"), full_page=True)
+    assert accessible(page)
     ranked.first.locator("button").click()
     assert "Beds are held." in page.inner_text(".flash")
     page.screenshot(path=str(shots / "shelter-case-held.png"), full_page=True)

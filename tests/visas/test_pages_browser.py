@@ -14,7 +14,7 @@ from models.visas import service
 from models.visas.schemas import AppointmentIn, LodgeIn
 from models.visas.tables import VisaItem
 from tests.shelter.factories import make_application
-from tests.shelter.test_pages_browser import PASSWORD, sign_in
+from tests.shelter.test_pages_browser import PASSWORD, accessible, sign_in
 from tests.support.browser import screenshot_dir
 from tests.support.server import run_server
 
@@ -65,6 +65,7 @@ def test_visa_officer_pages(page, visa_site) -> None:  # noqa: ANN001
     assert rows.count() == 2  # the defender and one family member
     assert "0/" in rows.first.inner_text()
     page.screenshot(path=str(shots / "visa-list.png"), full_page=True)
+    assert accessible(page)
 
     rows.first.locator("a").click()
     checklist = page.locator("#checklist + table tbody tr")
@@ -78,3 +79,4 @@ def test_visa_officer_pages(page, visa_site) -> None:  # noqa: ANN001
     page.click("text=Approve the dossier (visa panel)")
     assert "checklist is not complete" in page.inner_text(".error").lower()
     page.screenshot(path=str(shots / "visa-case-checklist.png"), full_page=True)
+    assert accessible(page)

@@ -8,6 +8,7 @@ import pytest
 from models.applications.documents import upload_document
 from models.applications.public import status_of
 from models.core.errors import Conflict, IllegalTransition, NotFound
+from models.people.service import create_user
 from models.visas import hooks  # noqa: F401 - registers the upload purpose and next steps
 from models.visas import service
 from models.visas.repository import items_of
@@ -81,6 +82,22 @@ class TestReviewAndChecklist:
         service.approve_dossier(session=session, case_id=cases[0].id, actor_id="vo1",
                                 actor_role=VO)
         assert cases[0].status == "ready"
+
+
+    def test_two_officers_on_staff_means_two_distinct_approvals(self, session):
+        for n in (1, 2):
+            create_user(session, email=f"vo{n}@example.com", role=VO)
+        _, _, cases = _open(session)
+        _complete(session, cases[0])
+        kw = {"session": session, "case_id": cases[0].id, "actor_role": VO}
+        service.approve_dossier(**kw, actor_id="vo1")
+        assert cases[0].status == "documents"
+        with pytest.raises(Conflict):
+            service.approve_dossier(**kw, actor_id="vo1")
+        service.approve_dossier(**kw, actor_id="vo2")
+        assert cases[0].status == "ready"
+        with pytest.raises(IllegalTransition):
+            service.approve_dossier(**kw, actor_id="vo3")
 
 
 class TestLodgingToTravel:
