@@ -135,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve_all()
         return 0
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # else deployments would go to a throwaway ephemeral API
+        parser.error("set PREFECT_API_URL to the Prefect server (e.g. http://prefect:4200/api)")
     for name in deploy_all():
         print(f"deployed {name}")
     return 0

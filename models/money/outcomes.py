@@ -28,14 +28,21 @@ from models.money.workflow import (
 
 FINANCE = "finance"
 MAX_REFERENCE = 200
-SEND_WINDOW = timedelta(minutes=5)  # longer than a Stripe call with all its retries
 
 
 def send_in_flight(d: Disbursement) -> bool:
     """A Stripe call for this disbursement may still be running: do not cancel or hold it."""
     return (d.rail == RAIL_STRIPE and d.status == APPROVED and not d.stripe_transfer_id
             and d.send_started_at is not None
-            and as_utc(d.send_started_at) > utcnow() - SEND_WINDOW)  # type: ignore[operator]
+            and as_utc(d.send_started_at) > utcnow() - send_window())  # type: ignore[operator]
+
+
+def send_window() -> timedelta:
+    """How long a Stripe call may be in flight: the same horizon after which the sweeper
+    counts a started step as lost (AMPARO_STALE_SECONDS, 5 minutes by default — longer
+    than a Stripe call with all its retries)."""
+    from models.core.settings import get_settings
+    return timedelta(seconds=get_settings().stale_dispatch_seconds)
 
 
 def grant_paying(session: Session, grant: Application) -> None:

@@ -120,7 +120,7 @@ def test_crash_after_the_call_before_our_commit_still_one_transfer(sqlite_url, s
     assert _send(d_id) == "skipped"  # the crashed call might still be running
     with session_scope() as session:  # ... until its stamp is older than the send window
         d = repository.get_for_update(session, d_id)
-        d.send_started_at = utcnow() - outcomes.SEND_WINDOW - timedelta(seconds=1)
+        d.send_started_at = utcnow() - outcomes.send_window() - timedelta(seconds=1)
         session.add(d)
     assert _send(d_id) == "sent"  # the re-dispatched flow: same key, Stripe replays
     assert len(stripe_fake.transfers) == 1
