@@ -81,6 +81,22 @@ def _app(session: Session, application_id: str) -> Application:
     return application
 
 
+AdminDep = Annotated[StaffUser, Depends(require_roles("admin"))]
+
+
+@router.post("/applications/{application_id}/erase",
+             summary="Erase the personal data of the person behind an application (admin)",
+             description="Crypto-shredding: the person's data key, sealed fields, uploads and "
+                         "notes are deleted; anonymous statistics stay. 409 while money is in "
+                         "flight for the person.")
+def erase(application_id: str, user: AdminDep, session: SessionDep) -> dict:
+    from models.applications.erasure import erase_application_person
+    count = erase_application_person(session=session, application_id=application_id[:32],
+                                     actor_id=user.id)
+    session.commit()
+    return {"erased_applications": count}
+
+
 CheckinDep = Annotated[StaffUser, Depends(require_roles("caseworker", "shelter_coordinator",
                                                         "visa_officer", "admin"))]
 

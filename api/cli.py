@@ -102,6 +102,23 @@ def keys_rotate(batch: int = typer.Option(500, help="rows per transaction")) -> 
 
 
 @app.command()
+def erase(application_id: str, reason: str = typer.Option("request", help="request | retention | other")) -> None:
+    """Erase the personal data of the person behind an application (crypto-shredding)."""
+    from models.applications.erasure import erase_application_person
+    from models.core.db import session_scope
+    from models.core.errors import AmparoError
+
+    try:
+        with session_scope() as session:
+            count = erase_application_person(session=session, application_id=application_id,
+                                             actor_id="cli", reason=reason)
+    except AmparoError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"erased: {count} application(s)" if count else "already erased")
+
+
+@app.command()
 def seed() -> None:
     """Create the demo programme and demo staff (logins printed once)."""
     from models.seed import seed_demo

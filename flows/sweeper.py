@@ -68,8 +68,21 @@ def sealed_receipts(session: Session, now: datetime) -> dict:
     return {"sealed_receipts_pruned": prune_sealed_receipts(session=session)}
 
 
+def erase_past_retention(session: Session, now: datetime) -> dict:
+    """Ended cases older than AMPARO_RETENTION_DAYS lose their personal data (crypto-shredding)."""
+    from models.applications.erasure import erase_application_person, retention_due
+    from models.core.settings import get_settings
+
+    erased = 0
+    for app_id in retention_due(session=session, now=now, days=get_settings().retention_days):
+        erased += erase_application_person(session=session, application_id=app_id,
+                                           actor_id="system", reason="retention") > 0
+    return {"people_erased": erased}
+
+
 SWEEP_STEPS: list[SweepStep] = [stale_dispatches, review_escalations, review_reminders,
-                                unsent_notices, overdue_followups, sealed_receipts]
+                                unsent_notices, overdue_followups, sealed_receipts,
+                                erase_past_retention]
 
 
 def register_sweep_step(fn: SweepStep) -> SweepStep:

@@ -13,7 +13,7 @@ from forms import csrf
 from forms.web.staff_session import ROLE_LINKS, PageUser, deny_unless, staff_page
 from models.applications.tables import Application
 from models.applications.workflow import WORKFLOWS
-from models.core.errors import AmparoError, NotFound
+from models.core.errors import AmparoError, Invalid, NotFound
 from models.people.tables import StaffUser
 from models.reviews import repository as repo
 from models.reviews.queue import case_clock, humanise, review_queue, votes_so_far
@@ -24,7 +24,8 @@ CASE_ROLES = ("reviewer", "caseworker", "admin")
 KINDS = tuple(WORKFLOWS)
 STATUSES = tuple(dict.fromkeys(s for wf in WORKFLOWS.values() for s in wf.statuses))
 DONE_MESSAGES = {"voted": "Your vote is recorded.", "asked": "Your question was sent to the applicant.",
-                 "recused": "You recused yourself: the case is no longer shown to you."}
+                 "recused": "You recused yourself: the case is no longer shown to you.",
+                 "erased": "The person's personal data was erased."}
 
 
 @router.get("/staff/queue", response_class=HTMLResponse)
@@ -69,7 +70,7 @@ def _case_context(session: SessionDep, user: StaffUser, application: Application
     my_vote = repo.vote_of(session, application_id=application.id, reviewer_id=user.id)
     return {"case": view, "app": application, "clock": case_clock(application),
             "humanise": humanise, "votes": votes_so_far(session=session, application=application),
-            "my_vote": my_vote, "can_vote": user.role == "reviewer" and application.status == "in_review",
+            "my_vote": my_vote, "user_role": user.role, "can_vote": user.role == "reviewer" and application.status == "in_review",
             "can_ask": application.status in ("in_review", "info_requested") or (
                 user.role != "reviewer" and application.status in ("submitted", "needs_info"))}
 
@@ -138,3 +139,26 @@ async def ask(application_id: str, request: Request, session: SessionDep,
         return _case_response(request, session, user, application_id, error=exc.message,
                               fields=exc.fields, status_code=exc.http_status)
     return RedirectResponse(f"/staff/cases/{application_id}?done=asked", status_code=303)  # type: ignore[return-value]
+
+
+@router.post("/staff/cases/{application_id}/erase", response_class=HTMLResponse)
+async def erase(application_id: str, request: Request, session: SessionDep,
+                user: PageUser) -> HTMLResponse:
+    from models.applications.erasure import erase_application_person
+
+    form = await request.form()
+    csrf.require(request, form.get(csrf.FIELD))
+    denied = deny_unless(request, user, "admin")
+    if denied:
+        return denied
+    try:
+        if form.get("confirm") != "yes":
+            raise Invalid("tick the box to confirm", fields={"confirm": "required"})
+        erase_application_person(session=session, application_id=application_id,
+                                 actor_id=user.id)
+        session.commit()
+    except AmparoError as exc:
+        session.rollback()
+        return _case_response(request, session, user, application_id, error=exc.message,
+                              fields=exc.fields, status_code=exc.http_status)
+    return RedirectResponse(f"/staff/cases/{application_id}?done=erased", status_code=303)  # type: ignore[return-value]

@@ -37,6 +37,7 @@ class Settings:
     smtp_from: str = "amparo@localhost"
     dispatcher_enabled: bool = True
     stale_dispatch_seconds: int = 300  # a claimed outbox row older than this is re-queued
+    retention_days: int = 365  # personal data of ended cases is erased after this
     extra: dict = field(default_factory=dict)
 
     @property
@@ -138,6 +139,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_from=env.get("AMPARO_SMTP_FROM", "amparo@localhost"),
         dispatcher_enabled=env.get("AMPARO_DISPATCHER", "on") != "off",
         stale_dispatch_seconds=int(env.get("AMPARO_STALE_SECONDS", "300")),
+        retention_days=int(env.get("AMPARO_RETENTION_DAYS", "365")),
     )
 
 
