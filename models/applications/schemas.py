@@ -6,7 +6,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+from pydantic_core import InitErrorDetails
 
 LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -129,14 +131,50 @@ class ApplicationIn(_Strict):
     endorser: EndorserIn | None = None
     request: dict[str, Any]
 
-    @model_validator(mode="after")
-    def _request_for_kind(self) -> "ApplicationIn":
-        model = REQUEST_MODELS[self.kind]
-        self.request = model.model_validate(self.request).model_dump(mode="json")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _request_for_kind(cls, data: Any, handler: Any) -> "ApplicationIn":
+        """Validate `request` by kind and report its errors as `request.<field>` together
+        with every other field's, so a form can show them all at once."""
+        request_errors, clean = _check_request(data)
+        try:
+            result = handler(data)
+        except ValidationError as exc:
+            if not request_errors:
+                raise
+            raise _merged(cls.__name__, exc.errors(), request_errors) from None
+        if request_errors:
+            raise _merged(cls.__name__, [], request_errors)
+        if clean is not None:
+            result.request = clean
+        return result
 
     def typed_request(self) -> Any:
         return REQUEST_MODELS[self.kind].model_validate(self.request)
+
+
+def _check_request(data: Any) -> tuple[list[Any], dict[str, Any] | None]:
+    if not isinstance(data, dict) or not isinstance(data.get("request"), dict):
+        return [], None
+    model = REQUEST_MODELS.get(data.get("kind")) if isinstance(data.get("kind"), str) else None
+    if model is None:
+        return [], None
+    try:
+        return [], model.model_validate(data["request"]).model_dump(mode="json")
+    except ValidationError as exc:
+        return exc.errors(), None
+
+
+def _merged(title: str, errors: list[Any], request_errors: list[Any]) -> ValidationError:
+    details: list[InitErrorDetails] = []
+    for prefix, group in (((), errors), (("request",), request_errors)):
+        for err in group:
+            detail = InitErrorDetails(type=err["type"], loc=prefix + tuple(err["loc"]),
+                                      input=err.get("input"))
+            if err.get("ctx"):
+                detail["ctx"] = err["ctx"]
+            details.append(detail)
+    return ValidationError.from_exception_data(title, details)
 
 
 class SubmitResult(BaseModel):
