@@ -8,7 +8,6 @@ from typing import Iterator
 import pytest
 
 from tests.support.browser import screenshot_dir
-from tests.support.fixtures import *  # noqa: F401,F403
 
 PAGE = """<!doctype html><html lang="es"><head><meta charset="utf-8">
 <title>Amparo prueba</title></head><body><h1>Solicitud de protección</h1>

@@ -9,7 +9,6 @@ import pytest
 import stripe
 
 from tests.support.fake_stripe import FakeStripe, make_event, signed_webhook
-from tests.support.fixtures import *  # noqa: F401,F403
 
 ACCT = "acct_1TestRecipient0001"
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.support.fixtures import *  # noqa: F401,F403
 from tests.support.postgres import PgServer, start_postgres
 
 

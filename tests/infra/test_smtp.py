@@ -5,7 +5,6 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.support.fixtures import *  # noqa: F401,F403
 from tests.support.smtp import SmtpSink
 
 
