@@ -24,6 +24,7 @@ from models.core.workflow import SYSTEM, transition
 from models.programmes.tables import DEFAULT_DECISION_HOURS, Programme
 
 NOTICE_FLOW = "send-notices"
+MATCH_FLOW = "match-shelter"  # flows/shelter.py
 
 
 @dataclass
@@ -73,6 +74,9 @@ def route(session: Session, application: Application, programme: Programme) -> R
     transition(session, workflow_for(application.kind), application, chosen.status,
                actor_role=SYSTEM, data={"track": chosen.track, "level": application.risk_level})
     post_message(session, application_id=application.id, code=chosen.message)
+    if chosen.status == "matching":  # rank houses now, not at the next sweep
+        outbox.enqueue(session, flow=MATCH_FLOW, entity_id=application.id,
+                       priority=application.priority)
     queued = 0
     for user_id in recipients(session, application, chosen):
         if notices.queue_notice(session, kind=chosen.notice_kind, recipient_id=user_id,
