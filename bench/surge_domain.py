@@ -32,9 +32,10 @@ def _intake(bodies: list[dict]) -> float:
     from models.core.db import session_scope
 
     start = time.perf_counter()
-    for body in bodies:
+    for i, body in enumerate(bodies):  # the same Idempotency-Key record as the HTTP client's
         with session_scope() as session:
-            submit_application(session=session, data=ApplicationIn.model_validate(body))
+            submit_application(session=session, data=ApplicationIn.model_validate(body),
+                               submission_key=f"surge-{i:08d}-key")
     return time.perf_counter() - start
 
 

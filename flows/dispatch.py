@@ -2,8 +2,12 @@
 
 Embedded mode: the flow runs in this process on Prefect's ephemeral API. Distributed mode:
 `run_deployment(..., timeout=0, idempotency_key=...)` hands it to a worker. The same rows,
-the same flows: only the way of starting differs. Rows are finished by the flow itself
+the same flows: only the way of starting differs. Rows are finished once the flow returned
 (embedded) or once Prefect accepted the run (distributed); the sweeper re-queues the rest.
+
+Critical first: intake gives critical cases priority 0; two lanes run side by side, the
+express lane taking only critical rows (their waiting notices first) in small batches, the
+main lane everything else in big ones (Prefect's per-run cost makes small batches slow).
 """
 from __future__ import annotations
 

@@ -97,7 +97,8 @@ def load_area_steps() -> None:
     in whichever process sweeps (the API's thread, or a worker running the deployment)."""
     from flows import registry
 
-    for module in dict.fromkeys(m for m, _ in registry.FLOWS.values()):
+    modules = [m for m, _ in registry.FLOWS.values()] + ["flows.recovery"]  # lost runs
+    for module in dict.fromkeys(modules):
         if module != __name__:
             try:
                 importlib.import_module(module)

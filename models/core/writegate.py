@@ -9,15 +9,19 @@ the lock frees), and lets threads marked `urgent` (the dispatcher's) go first, s
 routing and reviewer notices keep moving while intake continues.
 
 PostgreSQL has row locks and needs none of this; the gate is installed for SQLite only.
+The gate only orders writers: SQLite's own lock still guards the data, so a writer that waits
+too long takes the gate over (logged) rather than wait on a holder that may have leaked.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+log = logging.getLogger("amparo.db")
 _local = threading.local()
-WAIT_SECONDS = 60.0  # then BEGIN anyway and let SQLite's busy timeout decide
+WAIT_SECONDS = 10.0  # no transaction of ours should hold the gate this long
 
 
 class WriteGate:
@@ -38,9 +42,10 @@ class WriteGate:
             finally:
                 if urgent:
                     self._urgent_waiting -= 1
-            if ok:
-                self._held = True
-            return ok
+            if not ok:
+                log.warning("write gate held over %.0f s: taking it over", WAIT_SECONDS)
+            self._held = True
+            return True
 
     def release(self) -> None:
         with self._cond:

@@ -108,3 +108,12 @@ class TestDeploymentsCoverEveryFlow:
             except (ImportError, AttributeError):
                 pytest.fail(f"flow {name} ({target[0]}) cannot be imported")
             assert by_target[target] == flow_name
+
+    def test_every_deployment_builds_for_serve_mode_with_its_schedule(self) -> None:
+        import importlib
+
+        built = {s.name: deploy._to_deployment(
+            s, getattr(importlib.import_module(s.module), s.function))
+            for s in deploy.read_specs()}
+        assert built["sweep"].schedules and not built["process-applications"].schedules
+        assert all(d.name == name for name, d in built.items())
