@@ -79,7 +79,9 @@ def _to_deployment(spec: DeploymentSpec, flow: Any) -> Any:
         kwargs["interval"] = spec.interval
     if spec.cron:
         kwargs["cron"] = spec.cron
-    return flow.to_deployment(**kwargs)
+    # _sync: a test process may have an event loop running in this thread (Playwright),
+    # which would otherwise make Prefect hand back a coroutine.
+    return flow.to_deployment(**kwargs, _sync=True)
 
 
 async def ensure_work_pool(name: str = POOL, pool_type: str = POOL_TYPE) -> None:
