@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import applications, health, money, people, reviews, shelter, visas, webhooks
@@ -54,6 +55,32 @@ def _warm_up_prefect() -> None:
         client.api_healthcheck()
 
 
+class SafeHeaders:
+    """Security headers on every answer. Nothing a defender or staff member sees should stay
+    in a shared browser's cache. A plain ASGI middleware: BaseHTTPMiddleware costs ~15% of
+    intake throughput (measured with bench/surge.py)."""
+
+    HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"),
+               (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in self.HEADERS if k not in present]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app() -> FastAPI:
     get_settings()  # refuse to start with unsafe settings before serving anything
     app = FastAPI(title="Amparo", version="1.0.0", lifespan=lifespan,
@@ -69,14 +96,5 @@ def create_app() -> FastAPI:
     from forms.web import finance as finance_pages; app.include_router(finance_pages.router)  # noqa: E702
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.middleware("http")
-    async def _no_store(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        # Nothing a defender or staff member sees should stay in a shared browser's cache.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
-
+    app.add_middleware(SafeHeaders)
     return app
