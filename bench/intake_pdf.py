@@ -29,9 +29,9 @@ VALUES = {
 }
 
 
-def filled_form() -> bytes:
+def filled_form(values: dict[str, str] | None = None) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(build_form("grant", "en"))))
-    writer.update_page_form_field_values(None, VALUES, auto_regenerate=True)
+    writer.update_page_form_field_values(None, values or VALUES, auto_regenerate=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
