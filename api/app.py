@@ -28,31 +28,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     import anyio.to_thread
     anyio.to_thread.current_default_thread_limiter().total_tokens = int(
         os.environ.get("AMPARO_REQUEST_THREADS", "8"))
-    dispatcher = sweeper = None
-    if settings.dispatcher_enabled:
-        from flows.dispatch import start_dispatcher
-        if settings.mode == "embedded":
-            _warm_up_prefect()
-        dispatcher = start_dispatcher()
-        if settings.mode == "embedded":  # distributed mode schedules the `sweep` deployment
-            from flows.sweeper import start_sweeper
-            sweeper = start_sweeper(float(os.environ.get("AMPARO_SWEEP_SECONDS", "60")))
+    runner = None
+    if settings.dispatcher_enabled:  # the flow runner process (flows/runner.py)
+        from flows.dispatch import use_waker
+        from flows.runner import FlowRunner
+        runner = FlowRunner().start()
+        use_waker(runner)
     try:
         yield
     finally:
-        if sweeper is not None:
-            sweeper.stop()
-        if dispatcher is not None:
-            dispatcher.stop()
-
-
-def _warm_up_prefect() -> None:
-    """Start Prefect's ephemeral API once, here, before the dispatcher and sweeper threads
-    race to start one each (two servers migrating one SQLite file: one of them fails)."""
-    from prefect.client.orchestration import get_client
-
-    with get_client(sync_client=True) as client:
-        client.api_healthcheck()
+        if runner is not None:
+            runner.stop()
 
 
 class SafeHeaders:

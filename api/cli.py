@@ -51,6 +51,16 @@ def serve(host: str = typer.Option("127.0.0.1"), migrate: bool = typer.Option(Tr
                 access_log=False)  # access logs would carry paths and client addresses
 
 
+@app.command()
+def dispatch() -> None:
+    """Run the flow runner alone: the dispatcher lanes and, embedded, the sweeper (what
+    `amparo serve` starts beside the API; for `AMPARO_DISPATCHER=off` API processes)."""
+    prepare_runtime()
+    from flows.runner import main
+
+    main()
+
+
 @user_app.command("add")
 def user_add(email: str, role: str = typer.Option(..., "--role"),
              password_file: Path | None = typer.Option(None, "--password-file"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from typing import Protocol
 
 from models.core import outbox, writegate
 from models.core.db import session_scope
@@ -177,13 +178,22 @@ def _requeue_orphans() -> None:
             log.info("re-queued %d dispatch rows left claimed by a previous run", count)
 
 
-_current: Dispatchers | None = None
+class Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+_current: Waker | None = None  # the lanes here, or the API's handle on the runner process
 
 
 def start_dispatcher() -> Dispatchers:
+    lanes = Dispatchers().start()
+    use_waker(lanes)
+    return lanes
+
+
+def use_waker(waker: Waker | None) -> None:
     global _current
-    _current = Dispatchers().start()
-    return _current
+    _current = waker
 
 
 def wake_dispatcher() -> None:

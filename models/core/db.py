@@ -23,12 +23,20 @@ T = TypeVar("T")
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, _gate_file(engine))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _gate_file(engine: Engine) -> str | None:
+    """The lock file of the cross-process write gate, beside the database file."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database + ".gate"
+
+
+def _configure_sqlite(engine: Engine, gate_file: str | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
@@ -39,7 +47,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
-    gate = writegate.WriteGate()  # writers queue in order, flows first (writegate.py)
+    gate = writegate.WriteGate(gate_file)  # writers queue in order, flows first (writegate.py)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -8,13 +8,19 @@ surge. This gate queues the writers of this process in Python instead (woken at 
 the lock frees), and lets threads marked `urgent` (the dispatcher's) go first, so triage,
 routing and reviewer notices keep moving while intake continues.
 
+Across processes (the API and its flow runner, flows/runner.py) the gate also holds an
+exclusive `flock` on a file beside the database while it is held: the kernel wakes the
+other process's writer the moment it is released, where SQLite's busy handler would nap.
+
 PostgreSQL has row locks and needs none of this; the gate is installed for SQLite only.
 The gate only orders writers: SQLite's own lock still guards the data, so a writer that waits
 too long takes the gate over (logged) rather than wait on a holder that may have leaked.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -25,10 +31,13 @@ WAIT_SECONDS = 10.0  # no transaction of ours should hold the gate this long
 
 
 class WriteGate:
-    def __init__(self) -> None:
+    def __init__(self, lock_path: str | None = None) -> None:
         self._cond = threading.Condition()
         self._held = False
         self._urgent_waiting = 0
+        self._lock_path = lock_path
+        self._lock_fd: int | None = None
+        self._lock_pid = 0
 
     def acquire(self) -> bool:
         urgent = getattr(_local, "urgent", False)
@@ -45,12 +54,25 @@ class WriteGate:
             if not ok:
                 log.warning("write gate held over %.0f s: taking it over", WAIT_SECONDS)
             self._held = True
-            return True
+        self._lock_processes(fcntl.LOCK_EX)  # outside the condition: other threads may queue
+        return True
 
     def release(self) -> None:
+        self._lock_processes(fcntl.LOCK_UN)
         with self._cond:
             self._held = False
             self._cond.notify_all()
+
+    def _lock_processes(self, operation: int) -> None:
+        """The cross-process half: one flock per process, taken by whichever thread holds
+        the gate. Blocking is safe: every holder is a short transaction of ours, and the
+        kernel drops the lock of a process that dies."""
+        if self._lock_path is None:
+            return
+        if self._lock_fd is None or self._lock_pid != os.getpid():  # opened after any fork
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_pid = os.getpid()
+        fcntl.flock(self._lock_fd, operation)
 
 
 @contextmanager

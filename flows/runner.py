@@ -1,0 +1,165 @@
+"""The flow runner: the dispatcher lanes and (embedded) the sweeper, in a process of their own.
+
+`amparo serve` starts it beside the API and keeps it running (`FlowRunner`); operators can
+also run it alone with `amparo dispatch`. Why a process and not threads of the API: the
+flows' work and Prefect's client would share one interpreter lock with the requests, and in
+a surge each slowed the other (docs/benchmarks.md, "Surge"); the API also stays free of
+Prefect's memory. The two talk through the database (the outbox) and one pipe: the API
+writes a byte after each commit that queued work, so a new case does not wait for a poll.
+
+The runner never outlives the API: it asks the kernel to kill it when its parent dies, and
+it stops when the pipe closes. Any crash is safe: the outbox keeps what was claimed, and a
+new runner re-queues it (flows/dispatch.py, `_requeue_orphans`).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+log = logging.getLogger("amparo.runner")
+RESTART_DELAY_S = 1.0  # a runner that keeps dying must not spin the CPU
+STOP_GRACE_S = 35.0  # the lanes finish the run in hand (Dispatcher.stop waits 30 s)
+_PR_SET_PDEATHSIG = 1
+
+
+# --- the runner process ------------------------------------------------------------------
+
+def main() -> None:
+    """Run the lanes (and the sweeper) until stdin closes or SIGTERM/SIGINT arrives."""
+    _die_with_parent()
+    from models.core.settings import get_settings
+    from flows import dispatch
+
+    settings = get_settings()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    if settings.mode == "embedded":
+        _warm_up_prefect()
+    lanes = dispatch.start_dispatcher()
+    sweeper = _start_sweeper() if settings.mode == "embedded" else None
+    threading.Thread(target=_relay_wakes, args=(lanes, stop), name="amparo-wakes",
+                     daemon=True).start()
+    stop.wait()
+    if sweeper is not None:
+        sweeper.stop()
+    lanes.stop()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when the API that started it dies (even by SIGKILL),
+    so two runners never work side by side after a crash."""
+    parent = os.environ.get("AMPARO_RUNNER_PARENT")
+    if not parent:
+        return  # started by hand (`amparo dispatch`)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the closed pipe still stops us
+    if str(os.getppid()) != parent:
+        os._exit(0)  # the parent died before we could ask
+
+
+def _relay_wakes(lanes, stop: threading.Event) -> None:  # noqa: ANN001
+    """Each byte on stdin wakes the lanes; end of file means the API is gone."""
+    try:
+        while os.read(0, 4096):
+            lanes.wake()
+    except OSError:
+        pass
+    if os.environ.get("AMPARO_RUNNER_PARENT"):
+        stop.set()
+
+
+def _warm_up_prefect() -> None:
+    """Start Prefect's ephemeral API once, here, before the lanes and the sweeper race to
+    start one each (two servers migrating one SQLite file: one of them fails)."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.api_healthcheck()
+
+
+def _start_sweeper():  # noqa: ANN202
+    from flows.sweeper import start_sweeper
+
+    return start_sweeper(float(os.environ.get("AMPARO_SWEEP_SECONDS", "60")))
+
+
+# --- the API's side ----------------------------------------------------------------------
+
+class FlowRunner:
+    """Starts the runner process, starts it again if it dies, wakes it, stops it.
+
+    One supervising thread does every spawn: Linux delivers the parent-death signal when the
+    *thread* that forked the child ends, so that thread lives as long as the runner should."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._supervise, name="amparo-runner",
+                                        daemon=True)
+
+    def start(self, timeout: float = 30) -> "FlowRunner":
+        self._thread.start()
+        self._started.wait(timeout)
+        return self
+
+    def wake(self) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            return
+        try:
+            os.write(proc.stdin.fileno(), b"w")
+        except (BlockingIOError, BrokenPipeError, ValueError, OSError):
+            pass  # a full pipe has wakes pending already; a dead runner is being restarted
+
+    def stop(self) -> None:
+        self._stopping.set()
+        proc = self._proc
+        if proc is not None:
+            _end(proc)
+        self._thread.join(STOP_GRACE_S + 5)
+
+    def _supervise(self) -> None:
+        while not self._stopping.is_set():
+            self._proc = proc = _spawn()
+            self._started.set()
+            code = proc.wait()
+            if self._stopping.is_set():
+                return
+            log.warning("flow runner exited with code %s: starting it again", code)
+            time.sleep(RESTART_DELAY_S)
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    env = {**os.environ, "AMPARO_RUNNER_PARENT": str(os.getpid())}
+    proc = subprocess.Popen([sys.executable, "-m", "flows.runner"], stdin=subprocess.PIPE,
+                            env=env)
+    os.set_blocking(proc.stdin.fileno(), False)  # type: ignore[union-attr]
+    return proc
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """Close the pipe (the runner finishes its run in hand and exits), then insist."""
+    try:
+        proc.stdin.close()  # type: ignore[union-attr]
+    except OSError:
+        pass
+    try:
+        proc.wait(STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+if __name__ == "__main__":
+    main()
