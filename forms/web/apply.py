@@ -18,7 +18,6 @@ from api.deps import SessionDep
 from api.intake_pdf import PdfRefused, parse_upload
 from forms import csrf
 from forms.i18n import LANGUAGES, pick_language
-from forms.pdf.generate import build_form
 from forms.web.common import countries, form_language, page
 from forms.web.pdf_values import REJECTIONS, UNREAD, values_from_pdf
 from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
@@ -78,6 +77,8 @@ def choose(request: Request) -> HTMLResponse:
 
 @lru_cache(maxsize=len(KINDS) * len(LANGUAGES))
 def _pdf_form(kind: str, lang: str) -> bytes:
+    # Lazy: reportlab, PIL and the Arabic shapers cost ~30 MB; most visitors never ask for the PDF.
+    from forms.pdf.generate import build_form
     return build_form(kind, lang)
 
 

@@ -15,7 +15,6 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-import stripe
 from sqlmodel import Session
 
 from models.core.db import session_scope
@@ -29,6 +28,7 @@ WHERE_MONEY_IS = {APPROVED: ledger.COMMITTED, SENT: ledger.IN_TRANSIT, CONFIRMED
 
 def run(*, days: int = WINDOW_DAYS) -> tuple[str, int]:
     """One reconciliation, stored as a report row; returns (report id, differences)."""
+    import stripe  # lazy: only the reconciliation run needs the SDK
     since = int(time.time()) - days * 86400
     try:
         transfers = stripe_rail.list_transfers(created_gte=since)

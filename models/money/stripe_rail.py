@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
-
-import stripe
+from typing import TYPE_CHECKING, Any
 
 from models.core import audit
 from models.core.base import utcnow
@@ -32,12 +30,16 @@ from models.money.service import on_hold
 from models.money.tables import Disbursement
 from models.money.workflow import APPROVED, FAILED, RAIL_STRIPE
 
+if TYPE_CHECKING:
+    import stripe
+
 TIMEOUT_SECONDS = 20.0
 NETWORK_RETRIES = 3
 RETRY_LATER_CODES = {"balance_insufficient", "rate_limit"}  # our side: try again later
 
 
 def client(*, timeout: float | None = None, retries: int | None = None) -> stripe.StripeClient:
+    import stripe  # lazy: the SDK (and requests, httpx) costs ~25 MB in every process
     settings = get_settings()
     kwargs: dict[str, Any] = {
         "max_network_retries": NETWORK_RETRIES if retries is None else retries,
@@ -70,6 +72,7 @@ def send_one(disbursement_id: str) -> str:
     Raises ExternalServiceError when Stripe could not be reached: the outbox row goes back
     and the same key is used next time.
     """
+    import stripe  # lazy, see client()
     order = _claim(disbursement_id)
     if order is None:
         return "skipped"

@@ -16,7 +16,6 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-import stripe
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -45,6 +44,7 @@ def verify(payload: bytes, signature: str | None) -> dict[str, Any]:
     """The event, or BadEvent (400) for a bad signature, a stale timestamp or bad JSON."""
     if not signature:
         raise BadEvent("missing Stripe-Signature")
+    import stripe  # lazy: the API process loads the SDK only when a webhook arrives
     try:
         stripe.Webhook.construct_event(payload, signature, get_settings().stripe_webhook_secret,
                                        tolerance=TOLERANCE_SECONDS)
