@@ -127,7 +127,10 @@ class Dispatcher:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
-        with writegate.urgent():  # on SQLite, flow steps pass queued intake writes
+        if self.max_priority is None or self.max_priority > EXPRESS_MAX_PRIORITY:
+            self._run()
+            return
+        with writegate.urgent():  # on SQLite, critical work passes every queued write
             self._run()
 
     def _run(self) -> None:

@@ -1,20 +1,22 @@
-"""One writer at a time on SQLite, in order, with the flows ahead of new intake.
+"""One writer at a time on SQLite, in order, with critical work ahead of everything else.
 
 SQLite lets one transaction write at a time (ours all begin IMMEDIATE). Left to its busy
-handler, waiting writers poll and sleep (up to 100 ms a nap), so under a surge the forty
-intake threads of the API win the lock again and again while the dispatcher's flow steps
-starve: measured, a batch of 20 critical cases took 15 s to triage during a 1,000-application
-surge. This gate queues the writers of this process in Python instead (woken at once when
-the lock frees), and lets threads marked `urgent` (the dispatcher's) go first, so triage,
-routing and reviewer notices keep moving while intake continues.
+handler, waiting writers poll and sleep (up to 100 ms a nap), so under a surge the intake
+threads of the API won the lock again and again while the flows starved: measured, a batch
+of 20 critical cases took 15 s to triage during a 1,000-application surge. This gate queues
+writers instead, woken the moment the lock frees, and lets threads marked `urgent` (the
+dispatcher's express lane: critical cases and their notices) go first.
 
-Across processes (the API and its flow runner, flows/runner.py) the gate also holds an
-exclusive `flock` on a file beside the database while it is held: the kernel wakes the
-other process's writer the moment it is released, where SQLite's busy handler would nap.
+Within a process a condition variable orders the threads. Across processes (the API and
+its flow runner, flows/runner.py) the gate's holder also keeps an exclusive `flock` on
+`<db>.gate` for its transaction: the kernel queues the processes' writers in turn and wakes
+the next at once, so a critical write of the runner waits for at most the one transaction
+the API had already queued.
 
 PostgreSQL has row locks and needs none of this; the gate is installed for SQLite only.
 The gate only orders writers: SQLite's own lock still guards the data, so a writer that waits
-too long takes the gate over (logged) rather than wait on a holder that may have leaked.
+too long takes the in-process gate over (logged) rather than wait on a holder that may have
+leaked; the kernel drops the flocks of a process that dies.
 """
 from __future__ import annotations
 
@@ -64,9 +66,9 @@ class WriteGate:
             self._cond.notify_all()
 
     def _lock_processes(self, operation: int) -> None:
-        """The cross-process half: one flock per process, taken by whichever thread holds
-        the gate. Blocking is safe: every holder is a short transaction of ours, and the
-        kernel drops the lock of a process that dies."""
+        """The cross-process half, done by whichever thread holds the in-process gate (so
+        one thread at a time uses the descriptors). Blocking is safe: every holder is a
+        short transaction of ours."""
         if self._lock_path is None:
             return
         if self._lock_fd is None or self._lock_pid != os.getpid():  # opened after any fork
@@ -77,7 +79,7 @@ class WriteGate:
 
 @contextmanager
 def urgent() -> Iterator[None]:
-    """Mark this thread's writes as the dispatcher's: they pass queued intake writes."""
+    """Mark this thread's writes as critical work's: they pass every other queued write."""
     before = getattr(_local, "urgent", False)
     _local.urgent = True
     try:

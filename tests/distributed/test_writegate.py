@@ -42,3 +42,48 @@ def test_a_leaked_hold_is_taken_over_after_the_wait(monkeypatch: pytest.MonkeyPa
     start = time.monotonic()
     assert gate.acquire() is True
     assert time.monotonic() - start < 2
+
+
+# --- across processes (the API and its flow runner) -------------------------------------
+
+def _hold(path: str, name: str, urgent: bool, log: str, hold_s: float, ready) -> None:  # noqa: ANN001
+    gate = writegate.WriteGate(path)
+    ready.set()
+    if urgent:
+        with writegate.urgent():
+            gate.acquire()
+    else:
+        gate.acquire()
+    with open(log, "a") as out:
+        out.write(f"{name} in\n")
+    time.sleep(hold_s)
+    with open(log, "a") as out:
+        out.write(f"{name} out\n")
+    gate.release()
+
+
+def _start(ctx, path: str, name: str, urgent: bool, log: str, hold_s: float = 0.2):  # noqa: ANN001, ANN202
+    ready = ctx.Event()
+    proc = ctx.Process(target=_hold, args=(path, name, urgent, log, hold_s, ready))
+    proc.start()
+    ready.wait(10)
+    time.sleep(0.3)  # let it queue on the gate
+    return proc
+
+
+def test_processes_write_one_at_a_time_in_the_order_they_queued(tmp_path) -> None:  # noqa: ANN001
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    path, log = str(tmp_path / "amparo.db.gate"), str(tmp_path / "order.log")
+    holder = _start(ctx, path, "holder", False, log, hold_s=1.5)
+    critical = _start(ctx, path, "critical", True, log)
+    intakes = [_start(ctx, path, f"intake{i}", False, log, hold_s=0.05) for i in range(6)]
+    for proc in (holder, critical, *intakes):
+        proc.join(20)
+        assert proc.exitcode == 0
+    lines = open(log).read().split()
+    events = [" ".join(lines[i:i + 2]) for i in range(0, len(lines), 2)]
+    # never two inside at once; the runner's critical write waits for no later intake
+    assert events[:4] == ["holder in", "holder out", "critical in", "critical out"]
+    assert all(events[i].split()[0] == events[i + 1].split()[0] for i in range(0, 16, 2))

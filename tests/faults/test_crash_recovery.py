@@ -1,5 +1,6 @@
-"""Nothing lost under faults: the server (and, embedded, the flow runner inside it) is killed
-with SIGKILL at random moments during a surge of submissions, then restarted.
+"""Nothing lost under faults: the server and its flow runner (flows/runner.py) are killed
+with SIGKILL at random moments during a surge of submissions: sometimes both (then the
+server is restarted), sometimes the flow runner alone (the server starts a new one).
 
 Every application must end accepted exactly once (the client retries with the same
 Idempotency-Key, as the form does), past triage and routing, with no outbox row left behind,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sqlite3
 import threading
 import time
@@ -31,6 +33,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 N = int(os.environ.get("AMPARO_FAULT_N", "200"))
 KILLS = 3
+RUNNER_KILLS = 2
 UNROUTED = ("submitted", "eligible", "risk_assessed")
 
 
@@ -77,11 +80,16 @@ class Submitter:
 
 
 def _killer(server, submitter: Submitter, rng: random.Random) -> None:  # noqa: ANN001
-    """Kill at random moments while submissions are still coming in, then restart."""
-    for _ in range(KILLS):
+    """Kill at random moments while submissions are still coming in: the whole server (then
+    restart it) or only its flow runner (the server must start another)."""
+    for kill in range(KILLS + RUNNER_KILLS):
         time.sleep(rng.uniform(0.5, 3.0))
         if len(submitter.answers) >= len(submitter.bodies):
             return
+        if kill % 2:  # runner-only kills interleave with whole-server kills
+            for pid in server.child_pids("flows.runner"):
+                os.kill(pid, signal.SIGKILL)
+            continue
         server.kill()
         time.sleep(rng.uniform(0.0, 1.0))
         server.start()

@@ -124,6 +124,22 @@ class ServerProcess:
         self._signal_group(signal.SIGKILL)
         self.proc.wait()
 
+    def child_pids(self, marker: str) -> list[int]:
+        """Pids of the server's direct children whose command line contains `marker`
+        (e.g. "flows.runner": the flow runner that `amparo serve` starts)."""
+        if self.proc is None:
+            return []
+        found = []
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*/children"):
+            for pid in task.read_text().split():
+                try:
+                    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                except OSError:
+                    continue
+                if marker.encode() in cmdline:
+                    found.append(int(pid))
+        return found
+
     def restart(self) -> "ServerProcess":
         self.stop()
         return self.start()
