@@ -10,7 +10,7 @@ import hmac
 import re
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import Connection, Insert, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -21,8 +21,7 @@ from models.applications.views import load_application_view  # noqa: F401 - publ
 from models.core import audit, crypto, outbox
 from models.core.base import utcnow
 from models.core.errors import Conflict, Invalid, NotFound
-from models.programmes.service import programme_by_slug
-from models.programmes.tables import Programme
+from models.programmes.service import ProgrammeFacts, forget_programmes, programme_facts
 
 PROCESS_FLOW = "process-application"
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
@@ -36,43 +35,54 @@ def submit_application(*, session: Session, data: ApplicationIn,
     a second attempt returns the first application and its receipt (sealed under that token).
     """
     key_hash = _submission_key_hash(submission_key)
-    if key_hash:
-        again = _previous_submission(session, key_hash, submission_key)  # type: ignore[arg-type]
-        if again:
-            return again
-    programme = _programme_for(session, data)
+    programme = _programme_or_previous(session, data, key_hash, submission_key)
+    if isinstance(programme, SubmitResult):
+        return programme
     applicant, dek = _new_applicant(session, data)
     application = _new_application(data, programme, applicant, dek, key_hash)
     receipt = crypto.new_receipt()
     application.receipt_hash = crypto.receipt_hash(receipt)  # type: ignore[assignment]
-    if not _insert(session, [applicant, application], key_hash):
-        # Another request with the same token won the race: answer as it did.
+    # Provisional risk at intake (the flow assesses again): a critical case jumps the queue
+    # of a surge before it is even triaged (issue 6, "critical first").
+    application.priority = risk.assess(application, applicant.country,
+                                       programme.risk_weights).priority
+    rows: list = [applicant, application]
+    if submission_key:
+        rows.append(SubmissionReceipt(application_id=application.id, receipt_sealed=_seal_receipt(
+            submission_key, application.id, receipt)))
+    if not _insert(session, rows, key_hash):
+        # The token was used before (a retry, or a concurrent request): answer as it did.
         again = _previous_submission(session, key_hash, submission_key)  # type: ignore[arg-type]
         if again:
             return again
         raise Conflict("this submission was already received", code="already_submitted")
-    if submission_key:
-        session.add(SubmissionReceipt(application_id=application.id,
-                                      receipt_sealed=_seal_receipt(submission_key, application.id,
-                                                                   receipt)))
     audit.record(session, actor="applicant", action="application.submitted",
                  entity="application", entity_id=application.id,
                  data={"kind": application.kind, "programme_id": programme.id})
-    # Provisional risk at intake (the flow assesses again): a critical case jumps the queue
-    # of a surge before it is even triaged (issue 6, "critical first").
-    provisional = risk.assess(application, applicant.country, programme.risk_weights)
-    application.priority = provisional.priority
     outbox.enqueue(session, flow=PROCESS_FLOW, entity_id=application.id,
-                   priority=provisional.priority)
+                   priority=application.priority)
     return SubmitResult(id=application.id, receipt=receipt, status=application.status)
 
 
-def _programme_for(session: Session, data: ApplicationIn) -> Programme:
+def _programme_or_previous(session: Session, data: ApplicationIn, key_hash: str | None,
+                           token: str | None) -> ProgrammeFacts | SubmitResult:
+    """The programme; or, when it refuses this request now, the answer a first attempt with
+    the same token got (a retry is answered as before, whatever changed since)."""
     try:
-        programme = programme_by_slug(session, data.programme)
+        return _programme_for(session, data)
+    except Invalid:
+        again = _previous_submission(session, key_hash, token) if key_hash and token else None
+        if again:
+            return again
+        raise
+
+
+def _programme_for(session: Session, data: ApplicationIn) -> ProgrammeFacts:
+    try:
+        programme = programme_facts(session, data.programme)
     except NotFound as exc:
         raise Invalid("unknown programme", fields={"programme": "unknown programme"}) from exc
-    if data.kind not in (programme.kinds or []):
+    if data.kind not in programme.kinds:
         raise Invalid("this programme does not offer this kind of help",
                       fields={"kind": "not offered by this programme"})
     return programme
@@ -89,7 +99,7 @@ def _new_applicant(session: Session, data: ApplicationIn) -> tuple[Applicant, by
     return applicant, dek
 
 
-def _new_application(data: ApplicationIn, programme: Programme, applicant: Applicant,
+def _new_application(data: ApplicationIn, programme: ProgrammeFacts, applicant: Applicant,
                      dek: bytes, key_hash: str | None) -> Application:
     threat = data.threat
     application = Application(
@@ -112,19 +122,38 @@ def _new_application(data: ApplicationIn, programme: Programme, applicant: Appli
 
 
 def _insert(session: Session, rows: list, key_hash: str | None) -> bool:
-    """Flush the rows; False when a concurrent submit with the same token got there first
-    (the savepoint is rolled back, so nothing of this attempt stays)."""
+    """Insert the rows; False when the token is taken (a retry, or a concurrent submit that got
+    there first): the savepoint is rolled back, so nothing of this attempt stays. Inserting
+    first is cheaper than looking the token up, as nearly every submission is new."""
+    session.flush()  # anything the caller left pending goes first, as before
+    conn = session.connection()
     if not key_hash:
-        session.add_all(rows)
-        session.flush()
+        _insert_rows(conn, rows)
         return True
     try:
-        with session.begin_nested():
-            session.add_all(rows)
-            session.flush()
+        with conn.begin_nested():
+            _insert_rows(conn, rows)
     except IntegrityError:
+        forget_programmes()  # in case a cached programme id is what failed (deleted since)
         return False
     return True
+
+
+def _insert_rows(conn: Connection, rows: list) -> None:
+    # Core inserts of the new objects, every column as the object holds it (the tables have
+    # no database-side defaults): an ORM flush costs several times more. The objects stay
+    # out of the session; later reads load the rows from the database.
+    for row in rows:
+        statement, columns = _INSERTS[type(row)]
+        conn.execute(statement, {name: getattr(row, key) for name, key in columns})
+
+
+def _insert_of(model: type) -> tuple[Insert, list[tuple[str, str]]]:
+    table = model.__table__  # type: ignore[attr-defined]
+    return table.insert(), [(c.name, c.key) for c in table.columns]
+
+
+_INSERTS = {m: _insert_of(m) for m in (Applicant, Application, SubmissionReceipt)}
 
 
 # --- double submits ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Text
+from sqlalchemy import select as core_select
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.core.base import as_utc, time_field, utcnow
@@ -49,23 +50,35 @@ def _digest(prev: str, seq: int, at: datetime, actor: str, action: str, entity: 
     return hmac.new(derived_key("audit-chain"), msg.encode(), hashlib.sha256).hexdigest()
 
 
+# Core statements, built once: appending runs in every intake and every status move.
+_HEAD, _EVENT = AuditHead.__table__, AuditEvent.__table__  # type: ignore[attr-defined]
+_READ_HEAD = core_select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1)
+
+
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: str,
-           data: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event in the caller's transaction."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1)
-        session.add(head)
+           data: dict[str, Any] | None = None) -> int:
+    """Append one event in the caller's transaction; returns its sequence number.
+
+    Writes go straight to the session's connection, past the identity map: nothing loads the
+    head or an event as an object before appending (`verify` reads in a session of its own).
+    """
+    session.flush()  # as the ORM select's autoflush did: pending work before the head lock
+    conn = session.connection()
+    head = conn.execute(_READ_HEAD).first()  # FOR UPDATE: appends serialise on PostgreSQL
+    prev_seq, prev_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
     payload = json.dumps(data or {}, sort_keys=True, separators=(",", ":"), default=str)
     at = utcnow().replace(microsecond=0)
-    seq = head.seq + 1
-    digest = _digest(head.hash, seq, at, actor, action, entity, entity_id, payload)
-    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, entity=entity,
-                       entity_id=entity_id, data=payload, prev_hash=head.hash, hash=digest)
-    head.seq, head.hash = seq, digest
-    session.add(event)
-    session.add(head)
-    return event
+    seq = prev_seq + 1
+    digest = _digest(prev_hash, seq, at, actor, action, entity, entity_id, payload)
+    conn.execute(_EVENT.insert(), {
+        "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+        "entity_id": entity_id, "data": payload, "prev_hash": prev_hash, "hash": digest})
+    if head is None:
+        conn.execute(_HEAD.insert(), {"id": 1, "seq": seq, "hash": digest})
+    else:
+        conn.execute(_MOVE_HEAD, {"seq": seq, "hash": digest})
+    return seq
 
 
 @dataclass

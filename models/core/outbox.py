@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from models.core.base import id_field, time_field, utcnow
+from models.core.base import id_field, new_id, time_field, utcnow
 
 MAX_ATTEMPTS = 20
 
@@ -28,12 +28,22 @@ class Dispatch(SQLModel, table=True):
     created_at: datetime = time_field(nullable=False, default_now=True)
 
 
+_ADD = Dispatch.__table__.insert()  # type: ignore[attr-defined]
+
+
 def enqueue(session: Session, *, flow: str, entity_id: str, priority: int = 5,
-            delay: timedelta | None = None) -> Dispatch:
-    row = Dispatch(flow=flow, entity_id=entity_id, priority=priority,
-                   available_at=utcnow() + (delay or timedelta()))
-    session.add(row)
-    return row
+            delay: timedelta | None = None) -> str:
+    """Add a pending row in the caller's transaction; returns its id.
+
+    A Core insert on the session's connection, no object and no flush: intake enqueues once
+    per application. The row is in the transaction at once, so later queries see it."""
+    now = utcnow()
+    row_id = new_id()
+    session.connection().execute(_ADD, {
+        "id": row_id, "flow": flow, "entity_id": entity_id, "priority": priority,
+        "status": "pending", "attempts": 0, "available_at": now + (delay or timedelta()),
+        "claimed_at": None, "finished_at": None, "created_at": now})
+    return row_id
 
 
 def claim(session: Session, *, limit: int = 50, flow: str | None = None,

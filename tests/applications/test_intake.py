@@ -81,30 +81,57 @@ class TestDoubleSubmit:
 
 
 def test_concurrent_double_submit_on_both_databases(db_url) -> None:  # noqa: ANN001
-    """The unique submission key holds even when the look-up raced (savepoint path)."""
+    """The unique submission key holds: a second submit with the same token inserts, the
+    constraint fires inside the savepoint, and it answers as the first did (no look-up first,
+    so a concurrent submit takes the same path)."""
     from models.applications import service
     from models.core.db import new_session
     from models.programmes.service import demo_programme, ensure_programme
 
-    with new_session() as s:
-        ensure_programme(s, demo_programme())
-        s.commit()
-        first = submit_application(session=s, data=application_in(), submission_key=TOKEN)
-        s.commit()
     original = service._previous_submission
     calls = {"n": 0}
 
-    def _miss_first(session, key_hash, token):  # noqa: ANN001, ANN202
+    def _counted(session, key_hash, token):  # noqa: ANN001, ANN202
         calls["n"] += 1
-        return None if calls["n"] == 1 else original(session, key_hash, token)
+        return original(session, key_hash, token)
 
-    service._previous_submission = _miss_first
+    service._previous_submission = _counted
     try:
+        with new_session() as s:
+            ensure_programme(s, demo_programme())
+            s.commit()
+            first = submit_application(session=s, data=application_in(), submission_key=TOKEN)
+            s.commit()
+        assert calls["n"] == 0  # a new submission is not looked up
         with new_session() as s:
             again = submit_application(session=s, data=application_in(), submission_key=TOKEN)
             s.commit()
             assert again.id == first.id and again.receipt == first.receipt
+            assert calls["n"] == 1
             assert len(s.exec(select(Application)).all()) == 1
             assert len(s.exec(select(Applicant)).all()) == 1
+            assert len(s.exec(select(Dispatch)).all()) == 1
     finally:
         service._previous_submission = original
+
+
+class TestProgrammeChanges:
+    def test_a_programme_change_is_seen_by_the_next_submission(self, session, programme) -> None:  # noqa: ANN001
+        submit_application(session=session, data=application_in(kind="visa"))
+        session.commit()
+        programme.kinds = ["grant"]
+        session.add(programme)
+        session.commit()
+        with pytest.raises(Invalid):
+            submit_application(session=session, data=application_in(kind="visa"))
+
+    def test_a_retry_is_answered_as_before_after_a_change(self, session, programme) -> None:  # noqa: ANN001
+        first = submit_application(session=session, data=application_in(kind="visa"),
+                                   submission_key=TOKEN)
+        session.commit()
+        programme.kinds = ["grant"]
+        session.add(programme)
+        session.commit()
+        again = submit_application(session=session, data=application_in(kind="visa"),
+                                   submission_key=TOKEN)
+        assert (again.id, again.receipt) == (first.id, first.receipt)

@@ -31,7 +31,8 @@ def started(request, monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 def _enqueue(rows: list[tuple[str, str, int]]) -> None:
     with session_scope() as session:
         for i, (flow, entity, priority) in enumerate(rows):
-            row = outbox.enqueue(session, flow=flow, entity_id=entity, priority=priority)
+            row_id = outbox.enqueue(session, flow=flow, entity_id=entity, priority=priority)
+            row = session.get(outbox.Dispatch, row_id)
             row.created_at = row.created_at + timedelta(milliseconds=i)  # a stable age order
 
 
