@@ -1,4 +1,4 @@
-"""Intake flow: triage → risk → routing for a batch of new applications, critical first.
+"""Intake flow: triage → risk → routing → reviewer notices for a batch, critical first.
 
 One coarse task per step of the batch (not per row: DESIGN.md, flow-run cost). Each row is
 handled in its own transaction by the domain steps (models.applications.steps), which load
@@ -22,6 +22,9 @@ from models.core import outbox
 from models.core.outbox import Dispatch
 from models.core.db import session_scope
 
+from flows.dispatch import give_way_to_critical
+from flows.notify import mail_notices
+
 log = logging.getLogger("amparo.applications")
 RETRY_AFTER = timedelta(minutes=1)
 MAX_TRIES = 6
@@ -41,6 +44,7 @@ def most_urgent_first(ids: list[str]) -> list[str]:
 def _each(name: str, ids: list[str], step: Callable[[Session, str], str | None]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for application_id in ids:
+        give_way_to_critical()
         try:
             with session_scope() as session:
                 outcome = step(session, application_id) or "skipped"
@@ -89,4 +93,9 @@ def process_applications(ids: list[str]) -> dict[str, dict[str, int]]:
     assessed = assess_risk(ordered)
     # Risk set the priority: route the critical ones first.
     routed = route_applications(most_urgent_first(ordered))
-    return {"triage": triaged, "risk": assessed, "routing": routed}
+    # Tell the reviewers in this run: a flow run of its own would add Prefect's per-run cost
+    # to every critical case. The `send-notices` rows routing queued stay as the safety net
+    # (a crash between routing and here); the dispatcher finishes them without a run when
+    # nothing is left to send.
+    mailed = mail_notices(ordered)
+    return {"triage": triaged, "risk": assessed, "routing": routed, "notices": mailed}

@@ -68,7 +68,9 @@ def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
 
 def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
     try:
-        if get_settings().mode == "distributed":
+        if flow == NOTICE_FLOW and not _unsent_notices(entity_ids):
+            pass  # already sent by the run that routed the case: no run needed
+        elif get_settings().mode == "distributed":
             _start_deployment(flow, row_ids, entity_ids)
         else:
             _run_in_process(flow, entity_ids)
@@ -79,6 +81,12 @@ def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
                     type(exc).__name__)
         with session_scope() as session:
             outbox.release(session, row_ids)
+
+
+def _unsent_notices(entity_ids: list[str]) -> bool:
+    from flows.notify import notice_ids
+
+    return bool(notice_ids(entity_ids))
 
 
 def _run_in_process(flow: str, entity_ids: list[str]) -> None:
@@ -98,6 +106,20 @@ def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> N
     key = f"{flow}:{min(row_ids)}:{len(row_ids)}"
     run_deployment(registry.deployment_name(flow), parameters={"ids": entity_ids},
                    timeout=0, idempotency_key=key)
+
+
+# Set while the express lane is idle. The main lane's steps wait (a little) while it is not:
+# in one process the two lanes share the interpreter, and a critical case should have it.
+_express_idle = threading.Event()
+_express_idle.set()
+GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
+
+
+def give_way_to_critical() -> None:
+    """Called by flow steps between rows: pause while critical work runs in this process.
+    A no-op for the express lane itself and where no express lane runs (workers)."""
+    if not writegate.is_urgent():
+        _express_idle.wait(GIVE_WAY_MAX_S)
 
 
 class Dispatcher:
@@ -126,8 +148,12 @@ class Dispatcher:
         self._wake.set()
         self._thread.join(timeout)
 
+    @property
+    def express(self) -> bool:
+        return self.max_priority is not None and self.max_priority <= EXPRESS_MAX_PRIORITY
+
     def _loop(self) -> None:
-        if self.max_priority is None or self.max_priority > EXPRESS_MAX_PRIORITY:
+        if not self.express:
             self._run()
             return
         with writegate.urgent():  # on SQLite, critical work passes every queued write
@@ -136,14 +162,24 @@ class Dispatcher:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                handled = dispatch_once(self.batch, max_priority=self.max_priority,
-                                        min_priority=self.min_priority)
+                handled = self._dispatch()
             except Exception as exc:  # noqa: BLE001 - the loop must survive a bad moment
                 log.warning("dispatch failed: %s", type(exc).__name__)
                 handled = 0
             if not handled:
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
+
+    def _dispatch(self) -> int:
+        if not self.express:
+            return dispatch_once(self.batch, max_priority=self.max_priority,
+                                 min_priority=self.min_priority)
+        _express_idle.clear()
+        try:
+            return dispatch_once(self.batch, max_priority=self.max_priority,
+                                 min_priority=self.min_priority)
+        finally:
+            _express_idle.set()
 
 
 class Dispatchers:

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from prefect import flow, task
 from sqlmodel import Session, col, select
 
+from flows.dispatch import give_way_to_critical
 from models.core.base import utcnow
 from models.core.db import lock, session_scope
 from models.core.notices import Notice
@@ -97,6 +98,7 @@ def mail_notices(ids: list[str]) -> dict[str, int]:
         return counts
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
         for notice_id in ids:
+            give_way_to_critical()
             try:
                 with session_scope() as session:
                     outcome = _send_one(session, smtp, notice_id)

@@ -88,6 +88,10 @@ def urgent() -> Iterator[None]:
         _local.urgent = before
 
 
+def is_urgent() -> bool:
+    return getattr(_local, "urgent", False)
+
+
 def begin_through(gate: WriteGate, conn: Any) -> None:
     """Called for the engine's "begin" event: wait for the gate, then BEGIN IMMEDIATE."""
     held = gate.acquire()

@@ -23,6 +23,7 @@ def started(request, monkeypatch: pytest.MonkeyPatch, sqlite_url: str
                         lambda flow, ids: runs.append((flow, list(ids))))
     monkeypatch.setattr(dispatch, "_start_deployment",
                         lambda flow, rows, ids: runs.append((flow, list(ids))))
+    monkeypatch.setattr(dispatch, "_unsent_notices", lambda ids: True)  # ids stand for notices
     yield runs
     monkeypatch.delenv("AMPARO_MODE")
     reset_settings()
@@ -78,6 +79,15 @@ class TestCriticalFirst:
         order = [eid for _, ids in started for eid in ids]
         assert order[0] == "late-critical"
         assert sorted(order) == sorted(["late-critical"] + [f"n{i}" for i in range(120)])
+
+    def test_notice_rows_with_nothing_left_to_send_finish_without_a_run(
+            self, started, monkeypatch) -> None:
+        monkeypatch.setattr(dispatch, "_unsent_notices", lambda ids: ids != ["sent-already"])
+        _enqueue([("send-notices", "sent-already", 0), ("send-notices", "waiting", 2)])
+        _drain()
+        assert started == [("send-notices", ["waiting"])]
+        with session_scope() as session:
+            assert outbox.pending_count(session) == 0
 
     def test_a_failed_start_gives_rows_back_and_nothing_is_lost(self, monkeypatch,
                                                                sqlite_url: str) -> None:
