@@ -39,6 +39,9 @@ def main() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    prefect_api = None
+    if settings.mode == "embedded" and not os.environ.get("PREFECT_API_URL"):
+        prefect_api = LocalPrefectApi().start()  # before anything imports Prefect's client
     if settings.mode == "embedded":
         _warm_up_prefect()
     lanes = dispatch.start_dispatcher()
@@ -49,6 +52,51 @@ def main() -> None:
     if sweeper is not None:
         sweeper.stop()
     lanes.stop()
+    if prefect_api is not None:
+        prefect_api.stop()
+
+
+class LocalPrefectApi:
+    """Prefect's API for embedded mode, served by a thread of this process.
+
+    Left to itself Prefect starts its "ephemeral" API as one more Python process, which held
+    ~175-235 MB in a surge on top of this one (docs/benchmarks.md); in a thread it shares
+    this interpreter's copy of Prefect, and the flows mostly wait on it rather than run
+    beside it. Same database (Prefect's home in the data directory), same app, no UI."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self._server = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, timeout: float = 90) -> "LocalPrefectApi":
+        os.environ["PREFECT_API_URL"] = self.url  # read when Prefect's settings load
+        import uvicorn
+        from prefect.server.api.server import create_app
+
+        config = uvicorn.Config(create_app(ephemeral=True, final=True), host="127.0.0.1",
+                                port=self.port, log_level="error", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="prefect-api",
+                                        daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("Prefect's local API did not start")
+            time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
 
 
 def _die_with_parent() -> None:
