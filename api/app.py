@@ -23,8 +23,8 @@ STATIC = Path(__file__).resolve().parent.parent / "forms" / "static"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    # Fewer request threads than anyio's 40: in a surge they would fight the dispatcher for
-    # the GIL and hold up critical cases (docs/benchmarks.md, "Surge").
+    # Fewer request threads than anyio's 40: SQLite takes one writer at a time, and forty
+    # threads queued on it only fight over the interpreter (docs/benchmarks.md, "Surge").
     import anyio.to_thread
     anyio.to_thread.current_default_thread_limiter().total_tokens = int(
         os.environ.get("AMPARO_REQUEST_THREADS", "8"))
