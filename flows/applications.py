@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.applications import steps
+from models.applications.risk import PRIORITY
 from models.applications.service import PROCESS_FLOW
 from models.applications.tables import Application
 from models.core import outbox
@@ -27,6 +28,7 @@ from flows.notify import mail_notices
 
 log = logging.getLogger("amparo.applications")
 RETRY_AFTER = timedelta(minutes=1)
+CRITICAL = PRIORITY["critical"]
 MAX_TRIES = 6
 
 
@@ -93,9 +95,18 @@ def process_applications(ids: list[str]) -> dict[str, dict[str, int]]:
     assessed = assess_risk(ordered)
     # Risk set the priority: route the critical ones first.
     routed = route_applications(most_urgent_first(ordered))
-    # Tell the reviewers in this run: a flow run of its own would add Prefect's per-run cost
-    # to every critical case. The `send-notices` rows routing queued stay as the safety net
-    # (a crash between routing and here); the dispatcher finishes them without a run when
-    # nothing is left to send.
-    mailed = mail_notices(ordered)
+    # Critical cases' reviewers are told in this run: a run of its own would add Prefect's
+    # per-run cost to each. Other cases' notices go by their `send-notices` rows; those of
+    # the critical ones stay as the safety net (a crash before this point) and finish
+    # without a run when nothing is left to send.
+    critical = critical_only(ordered)
+    mailed = mail_notices(critical) if critical else {}
     return {"triage": triaged, "risk": assessed, "routing": routed, "notices": mailed}
+
+
+def critical_only(ids: list[str]) -> list[str]:
+    if not ids:
+        return []
+    with session_scope() as session:
+        return list(session.exec(select(Application.id).where(
+            col(Application.id).in_(ids), col(Application.priority) <= CRITICAL)).all())

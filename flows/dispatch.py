@@ -33,14 +33,15 @@ NOTICE_FLOW = "send-notices"
 
 
 def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
-                  min_priority: int | None = None) -> int:
+                  min_priority: int | None = None, only_flow: str | None = None,
+                  except_flow: str | None = None) -> int:
     """Claim and start what is due, most urgent first; returns how many rows were handled.
 
     Critical rows get runs of their own, so a critical case never waits inside a batch of
     ordinary ones; the other rows of a flow share one run (the flows take the most urgent of
     a batch first). Groups start in the order claimed: priority, then age."""
     with session_scope() as session:
-        rows = _claim(session, limit, max_priority, min_priority)
+        rows = _claim(session, limit, max_priority, min_priority, only_flow, except_flow)
         claimed = [(r.id, r.flow, r.entity_id, r.priority) for r in rows]
     if not claimed:
         return 0
@@ -53,7 +54,8 @@ def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
 
 
 def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
-           min_priority: int | None) -> list[outbox.Dispatch]:
+           min_priority: int | None, only_flow: str | None = None,
+           except_flow: str | None = None) -> list[outbox.Dispatch]:
     """Critical work first: waiting critical notices, then critical rows, then the rest.
     (A lane limited to non-critical rows skips the first two.)"""
     if min_priority is None or min_priority <= EXPRESS_MAX_PRIORITY:
@@ -63,7 +65,7 @@ def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
             if rows := outbox.claim(session, limit=limit, flow=flow, max_priority=urgent):
                 return rows
     return outbox.claim(session, limit=limit, max_priority=max_priority,
-                        min_priority=min_priority)
+                        min_priority=min_priority, flow=only_flow, exclude_flow=except_flow)
 
 
 def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
@@ -130,8 +132,10 @@ class Dispatcher:
     """
 
     def __init__(self, max_priority: int | None = None, batch: int = BATCH,
-                 name: str = "amparo-dispatcher", min_priority: int | None = None) -> None:
+                 name: str = "amparo-dispatcher", min_priority: int | None = None,
+                 only_flow: str | None = None, except_flow: str | None = None) -> None:
         self.max_priority, self.min_priority, self.batch = max_priority, min_priority, batch
+        self.only_flow, self.except_flow = only_flow, except_flow
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
@@ -171,25 +175,28 @@ class Dispatcher:
                 self._wake.clear()
 
     def _dispatch(self) -> int:
-        if not self.express:
-            return dispatch_once(self.batch, max_priority=self.max_priority,
-                                 min_priority=self.min_priority)
-        _express_idle.clear()
+        if self.express:
+            _express_idle.clear()
         try:
             return dispatch_once(self.batch, max_priority=self.max_priority,
-                                 min_priority=self.min_priority)
+                                 min_priority=self.min_priority, only_flow=self.only_flow,
+                                 except_flow=self.except_flow)
         finally:
-            _express_idle.set()
+            if self.express:
+                _express_idle.set()
 
 
 class Dispatchers:
-    """The main lane and the express lane, started and stopped together. Critical rows go
-    to the express lane only: a long batch of the main lane never holds one up."""
+    """The main lane, the express lane and the notices lane, started and stopped together.
+    Critical rows go to the express lane only: a long batch of the main lane never holds one
+    up. Other cases' e-mails have a lane of their own: SMTP waits, and routing need not."""
 
     def __init__(self) -> None:
-        self.lanes = [Dispatcher(min_priority=EXPRESS_MAX_PRIORITY + 1),
+        self.lanes = [Dispatcher(min_priority=EXPRESS_MAX_PRIORITY + 1, except_flow=NOTICE_FLOW),
                       Dispatcher(max_priority=EXPRESS_MAX_PRIORITY, batch=EXPRESS_BATCH,
-                                 name="amparo-dispatcher-express")]
+                                 name="amparo-dispatcher-express"),
+                      Dispatcher(min_priority=EXPRESS_MAX_PRIORITY + 1, only_flow=NOTICE_FLOW,
+                                 name="amparo-dispatcher-notices")]
 
     def start(self) -> "Dispatchers":
         if get_settings().mode == "embedded":

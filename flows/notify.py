@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 from prefect import flow, task
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from flows.dispatch import give_way_to_critical
-from models.core.base import utcnow
+from models.core.base import as_utc, utcnow
 from models.core.db import lock, session_scope
 from models.core.notices import Notice
 from models.core.settings import get_settings
@@ -35,6 +36,7 @@ SUBJECTS = {
 }
 DEFAULT_SUBJECT = "A case needs your attention"
 SMTP_TIMEOUT = 20
+CLAIM_FOR = timedelta(minutes=2)  # well over SMTP_TIMEOUT: a live sender is never overtaken
 
 
 def public_url() -> str:
@@ -57,22 +59,52 @@ def compose(notice: Notice, recipient: StaffUser) -> EmailMessage:
     return msg
 
 
-def _send_one(session: Session, smtp: smtplib.SMTP, notice_id: str) -> str:
-    """Under the notice's row lock: send, then mark sent in the same transaction."""
-    notice = lock(session, Notice, notice_id)
-    if notice is None:
-        return "missing"
-    if notice.sent_at is not None:
-        return "already_sent"
-    recipient = session.get(StaffUser, notice.recipient_id) if notice.recipient_id else None
-    if recipient is None or not recipient.active:
-        notice.sent_at = utcnow()  # nobody to tell any more: done, never retried
+def _claim(notice_id: str) -> EmailMessage | str:
+    """Under the notice's row lock: the message to send, or why there is none. The claim
+    lets the e-mail go out after the transaction: on SQLite a row lock is the whole
+    database's write lock, and an SMTP exchange held it for every other writer."""
+    with session_scope() as session:
+        notice = lock(session, Notice, notice_id)
+        if notice is None:
+            return "missing"
+        if notice.sent_at is not None:
+            return "already_sent"
+        now = utcnow()
+        if notice.claimed_until is not None and as_utc(notice.claimed_until) > now:
+            return "in_flight"
+        recipient = session.get(StaffUser, notice.recipient_id) if notice.recipient_id else None
+        if recipient is None or not recipient.active:
+            notice.sent_at = now  # nobody to tell any more: done, never retried
+            session.add(notice)
+            return "dropped"
+        notice.attempts += 1
+        notice.claimed_until = now + CLAIM_FOR
         session.add(notice)
-        return "dropped"
-    notice.attempts += 1
-    session.add(notice)
-    smtp.send_message(compose(notice, recipient))
-    notice.sent_at = utcnow()
+        return compose(notice, recipient)
+
+
+def _settle(notice_id: str, sent: bool) -> None:
+    """Mark it sent, or give the claim back for a later try."""
+    with session_scope() as session:
+        notice = lock(session, Notice, notice_id)
+        if notice is not None and notice.sent_at is None:
+            notice.sent_at = utcnow() if sent else None
+            notice.claimed_until = None
+            session.add(notice)
+
+
+def _send_one(smtp: smtplib.SMTP, notice_id: str) -> str:
+    """Claim, send, mark. A crash between the send and the mark sends it again once the claim
+    has lapsed (as a crash before a commit did): at most one repeat per crash."""
+    message = _claim(notice_id)
+    if isinstance(message, str):
+        return message
+    try:
+        smtp.send_message(message)
+    except BaseException:
+        _settle(notice_id, sent=False)
+        raise
+    _settle(notice_id, sent=True)
     return "sent"
 
 
@@ -100,23 +132,13 @@ def mail_notices(ids: list[str]) -> dict[str, int]:
         for notice_id in ids:
             give_way_to_critical()
             try:
-                with session_scope() as session:
-                    outcome = _send_one(session, smtp, notice_id)
+                outcome = _send_one(smtp, notice_id)
             except (smtplib.SMTPException, OSError) as exc:
                 outcome = "failed"
                 log.warning("notice not sent: %s", type(exc).__name__)
-                _count_failure(notice_id)
             counts[outcome] = counts.get(outcome, 0) + 1
     log.info("notices: %s", counts)
     return counts
-
-
-def _count_failure(notice_id: str) -> None:
-    with session_scope() as session:
-        notice = lock(session, Notice, notice_id)
-        if notice is not None and notice.sent_at is None:
-            notice.attempts += 1
-            session.add(notice)
 
 
 @flow(name="send-notices")

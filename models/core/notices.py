@@ -17,6 +17,8 @@ class Notice(SQLModel, table=True):
     created_at: datetime = time_field(nullable=False, default_now=True)
     sent_at: datetime | None = time_field(index=True)
     attempts: int = 0
+    # Set while one sender has the e-mail on its way: others leave it alone until then.
+    claimed_until: datetime | None = time_field()
 
 
 def queue_notice(session: Session, *, kind: str, recipient_id: str, application_id: str | None,

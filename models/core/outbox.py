@@ -47,7 +47,8 @@ def enqueue(session: Session, *, flow: str, entity_id: str, priority: int = 5,
 
 
 def claim(session: Session, *, limit: int = 50, flow: str | None = None,
-          max_priority: int | None = None, min_priority: int | None = None) -> list[Dispatch]:
+          max_priority: int | None = None, min_priority: int | None = None,
+          exclude_flow: str | None = None) -> list[Dispatch]:
     """Claim due pending rows, most urgent first; SKIP LOCKED lets dispatchers run side by side.
 
     `max_priority` limits the claim to urgent rows (the dispatcher's express lane),
@@ -57,6 +58,8 @@ def claim(session: Session, *, limit: int = 50, flow: str | None = None,
             .order_by(Dispatch.priority, Dispatch.created_at).limit(limit))
     if flow:
         stmt = stmt.where(Dispatch.flow == flow)
+    if exclude_flow:
+        stmt = stmt.where(Dispatch.flow != exclude_flow)
     if max_priority is not None:
         stmt = stmt.where(Dispatch.priority <= max_priority)
     if min_priority is not None:

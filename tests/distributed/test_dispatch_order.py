@@ -71,6 +71,14 @@ class TestCriticalFirst:
         assert dispatch.dispatch_once(50, min_priority=lanes[0].min_priority) == 1
         assert started == [("process-application", ["a"])]
 
+    def test_ordinary_notices_have_a_lane_of_their_own(self, started) -> None:
+        _enqueue([("send-notices", "n", 2), ("process-application", "a", 2),
+                  ("send-notices", "n-crit", 0)])
+        main, express, notices = dispatch.Dispatchers().lanes
+        assert main._dispatch() == 1 and started == [("process-application", ["a"])]
+        assert notices._dispatch() == 1 and started[-1] == ("send-notices", ["n"])
+        assert express._dispatch() == 1 and started[-1] == ("send-notices", ["n-crit"])
+
     def test_a_backlog_drains_in_priority_order_across_batches(self, started) -> None:
         _enqueue([("process-application", f"n{i}", 3) for i in range(120)]
                  + [("process-application", "late-critical", 0)])

@@ -60,6 +60,39 @@ class TestSendNotices:
         with session_scope() as s:
             assert all(n.sent_at for n in s.exec(select(Notice)).all())
 
+    def test_a_notice_on_its_way_elsewhere_is_left_alone_until_its_claim_lapses(
+            self, smtp: SmtpSink) -> None:
+        with session_scope() as s:
+            _, _, ids = _queued(s)
+            first = s.get(Notice, ids[0])
+            first.claimed_until = utcnow() + timedelta(minutes=1)  # another sender has it
+            s.add(first)
+        assert notify.mail_notices.fn(ids) == {"sent": 1, "in_flight": 1}
+        with session_scope() as s:
+            first = s.get(Notice, ids[0])
+            first.claimed_until = utcnow() - timedelta(seconds=1)  # that sender died
+            s.add(first)
+        assert notify.mail_notices.fn(ids) == {"sent": 1}
+        assert len(smtp.wait_for(2)) == 2
+        with session_scope() as s:
+            notices = s.exec(select(Notice)).all()
+            assert all(n.sent_at and n.claimed_until is None for n in notices)
+
+    def test_a_refused_send_gives_the_claim_back(self, smtp: SmtpSink,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+        with session_scope() as s:
+            _, _, ids = _queued(s)
+
+        def refuse(self, msg, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            raise notify.smtplib.SMTPRecipientsRefused({})
+
+        monkeypatch.setattr(notify.smtplib.SMTP, "send_message", refuse)
+        assert notify.mail_notices.fn(ids) == {"failed": 2}
+        with session_scope() as s:
+            notices = s.exec(select(Notice)).all()
+            assert all(n.sent_at is None and n.claimed_until is None and n.attempts == 1
+                       for n in notices)
+
     def test_no_smtp_host_keeps_them(self, sqlite_url: str) -> None:
         with session_scope() as s:
             _, _, ids = _queued(s)
