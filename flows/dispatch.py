@@ -216,12 +216,16 @@ class Dispatchers:
 
 def _requeue_orphans() -> None:
     """Embedded mode has one dispatching process: rows it claimed before a crash are orphans
-    now, so they go back at once instead of waiting for the sweeper's stale timeout."""
+    now, so they go back at once instead of waiting for the sweeper's stale timeout (and
+    the notices it was e-mailing are free to go again)."""
     from datetime import timedelta
+
+    from models.core import notices
 
     with session_scope() as session:
         if count := outbox.requeue_stale(session, older_than=timedelta(0)):
             log.info("re-queued %d dispatch rows left claimed by a previous run", count)
+        notices.release_claims(session)
 
 
 class Waker(Protocol):

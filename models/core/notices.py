@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlalchemy import update
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.core.base import id_field, time_field
 
@@ -30,3 +31,14 @@ def queue_notice(session: Session, *, kind: str, recipient_id: str, application_
                     dedupe_key=dedupe_key)
     session.add(notice)
     return notice
+
+
+def release_claims(session: Session) -> int:
+    """Forget every claim of an unsent notice: for a process that knows no sender is alive
+    (the embedded flow runner as it starts), so a crash's e-mails go now, not when the
+    claims lapse."""
+    result = session.exec(update(Notice)  # type: ignore[call-overload]
+                          .where(col(Notice.sent_at).is_(None),
+                                 col(Notice.claimed_until).is_not(None))
+                          .values(claimed_until=None))
+    return result.rowcount or 0

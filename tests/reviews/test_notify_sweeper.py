@@ -78,6 +78,19 @@ class TestSendNotices:
             notices = s.exec(select(Notice)).all()
             assert all(n.sent_at and n.claimed_until is None for n in notices)
 
+    def test_a_restarted_embedded_runner_frees_the_claims_of_the_one_that_died(
+            self, smtp: SmtpSink) -> None:
+        from flows import dispatch
+
+        with session_scope() as s:
+            _, _, ids = _queued(s)
+            for notice in s.exec(select(Notice)).all():
+                notice.claimed_until = utcnow() + timedelta(minutes=1)
+                s.add(notice)
+        assert notify.mail_notices.fn(ids) == {"in_flight": 2}
+        dispatch._requeue_orphans()
+        assert notify.mail_notices.fn(ids) == {"sent": 2}
+
     def test_a_refused_send_gives_the_claim_back(self, smtp: SmtpSink,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
         with session_scope() as s:
