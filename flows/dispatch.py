@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 from models.core import outbox, writegate
@@ -48,9 +50,24 @@ def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
     groups: dict[tuple[bool, str], list[tuple[str, str]]] = defaultdict(list)
     for row_id, flow, entity_id, priority in claimed:
         groups[(priority > EXPRESS_MAX_PRIORITY, flow)].append((row_id, entity_id))
-    for (_, flow), items in groups.items():  # dicts keep the claim order
-        _start(flow, [rid for rid, _ in items], [eid for _, eid in items])
+    with _critical_work():
+        for (_, flow), items in groups.items():  # dicts keep the claim order
+            _start(flow, [rid for rid, _ in items], [eid for _, eid in items])
     return len(claimed)
+
+
+@contextmanager
+def _critical_work() -> Iterator[None]:
+    """While the express lane runs what it claimed, the other lanes give way (not while
+    it merely looks for work: that would stall them at every poll)."""
+    if not writegate.is_urgent():
+        yield
+        return
+    _express_idle.clear()
+    try:
+        yield
+    finally:
+        _express_idle.set()
 
 
 def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
@@ -175,15 +192,9 @@ class Dispatcher:
                 self._wake.clear()
 
     def _dispatch(self) -> int:
-        if self.express:
-            _express_idle.clear()
-        try:
-            return dispatch_once(self.batch, max_priority=self.max_priority,
-                                 min_priority=self.min_priority, only_flow=self.only_flow,
-                                 except_flow=self.except_flow)
-        finally:
-            if self.express:
-                _express_idle.set()
+        return dispatch_once(self.batch, max_priority=self.max_priority,
+                             min_priority=self.min_priority, only_flow=self.only_flow,
+                             except_flow=self.except_flow)
 
 
 class Dispatchers:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from prefect import flow, task
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from flows.dispatch import give_way_to_critical
 from models.core.base import as_utc, utcnow
@@ -36,7 +36,8 @@ SUBJECTS = {
 }
 DEFAULT_SUBJECT = "A case needs your attention"
 SMTP_TIMEOUT = 20
-CLAIM_FOR = timedelta(minutes=2)  # well over SMTP_TIMEOUT: a live sender is never overtaken
+CLAIM_CHUNK = 25  # notices claimed per transaction
+CLAIM_FOR = timedelta(minutes=2)  # over a chunk's SMTP time: a live sender is not overtaken
 
 
 def public_url() -> str:
@@ -59,32 +60,46 @@ def compose(notice: Notice, recipient: StaffUser) -> EmailMessage:
     return msg
 
 
-def _claim(notice_id: str) -> EmailMessage | str:
-    """Under the notice's row lock: the message to send, or why there is none. The claim
-    lets the e-mail go out after the transaction: on SQLite a row lock is the whole
-    database's write lock, and an SMTP exchange held it for every other writer."""
+def _claim_all(ids: list[str]) -> tuple[list[tuple[str, EmailMessage]], list[str]]:
+    """Claim a chunk of notices in one transaction: the messages to send, and the outcomes
+    of those with nothing to send. The claim lets the e-mails go out after the transaction:
+    on SQLite a row lock is the whole database's write lock, and SMTP held it for every
+    other writer."""
+    to_send: list[tuple[str, EmailMessage]] = []
+    skipped: list[str] = []
     with session_scope() as session:
-        notice = lock(session, Notice, notice_id)
-        if notice is None:
-            return "missing"
-        if notice.sent_at is not None:
-            return "already_sent"
-        now = utcnow()
-        if notice.claimed_until is not None and as_utc(notice.claimed_until) > now:
-            return "in_flight"
-        recipient = session.get(StaffUser, notice.recipient_id) if notice.recipient_id else None
-        if recipient is None or not recipient.active:
-            notice.sent_at = now  # nobody to tell any more: done, never retried
-            session.add(notice)
-            return "dropped"
-        notice.attempts += 1
-        notice.claimed_until = now + CLAIM_FOR
+        for notice_id in ids:
+            claimed = _claim(session, notice_id)
+            if isinstance(claimed, str):
+                skipped.append(claimed)
+            else:
+                to_send.append((notice_id, claimed))
+    return to_send, skipped
+
+
+def _claim(session: Session, notice_id: str) -> EmailMessage | str:
+    notice = lock(session, Notice, notice_id)
+    if notice is None:
+        return "missing"
+    if notice.sent_at is not None:
+        return "already_sent"
+    now = utcnow()
+    if notice.claimed_until is not None and as_utc(notice.claimed_until) > now:
+        return "in_flight"
+    recipient = session.get(StaffUser, notice.recipient_id) if notice.recipient_id else None
+    if recipient is None or not recipient.active:
+        notice.sent_at = now  # nobody to tell any more: done, never retried
         session.add(notice)
-        return compose(notice, recipient)
+        return "dropped"
+    notice.attempts += 1
+    notice.claimed_until = now + CLAIM_FOR
+    session.add(notice)
+    return compose(notice, recipient)
 
 
 def _settle(notice_id: str, sent: bool) -> None:
-    """Mark it sent, or give the claim back for a later try."""
+    """Mark it sent, or give the claim back for a later try. A crash between the send and
+    this sends it again once the claim has lapsed: at most one repeat per crash."""
     with session_scope() as session:
         notice = lock(session, Notice, notice_id)
         if notice is not None and notice.sent_at is None:
@@ -93,17 +108,13 @@ def _settle(notice_id: str, sent: bool) -> None:
             session.add(notice)
 
 
-def _send_one(smtp: smtplib.SMTP, notice_id: str) -> str:
-    """Claim, send, mark. A crash between the send and the mark sends it again once the claim
-    has lapsed (as a crash before a commit did): at most one repeat per crash."""
-    message = _claim(notice_id)
-    if isinstance(message, str):
-        return message
+def _send_claimed(smtp: smtplib.SMTP, notice_id: str, message: EmailMessage) -> str:
     try:
         smtp.send_message(message)
-    except BaseException:
+    except (smtplib.SMTPException, OSError) as exc:
+        log.warning("notice not sent: %s", type(exc).__name__)
         _settle(notice_id, sent=False)
-        raise
+        return "failed"
     _settle(notice_id, sent=True)
     return "sent"
 
@@ -129,14 +140,11 @@ def mail_notices(ids: list[str]) -> dict[str, int]:
     if not ids:
         return counts
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
-        for notice_id in ids:
+        for start in range(0, len(ids), CLAIM_CHUNK):
             give_way_to_critical()
-            try:
-                outcome = _send_one(smtp, notice_id)
-            except (smtplib.SMTPException, OSError) as exc:
-                outcome = "failed"
-                log.warning("notice not sent: %s", type(exc).__name__)
-            counts[outcome] = counts.get(outcome, 0) + 1
+            to_send, skipped = _claim_all(ids[start:start + CLAIM_CHUNK])
+            for outcome in skipped + [_send_claimed(smtp, i, m) for i, m in to_send]:
+                counts[outcome] = counts.get(outcome, 0) + 1
     log.info("notices: %s", counts)
     return counts
 
