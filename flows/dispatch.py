@@ -50,24 +50,26 @@ def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
     groups: dict[tuple[bool, str], list[tuple[str, str]]] = defaultdict(list)
     for row_id, flow, entity_id, priority in claimed:
         groups[(priority > EXPRESS_MAX_PRIORITY, flow)].append((row_id, entity_id))
-    with _critical_work():
+    with _lane_work():
         for (_, flow), items in groups.items():  # dicts keep the claim order
             _start(flow, [rid for rid, _ in items], [eid for _, eid in items])
     return len(claimed)
 
 
 @contextmanager
-def _critical_work() -> Iterator[None]:
-    """While the express lane runs what it claimed, the other lanes give way (not while
-    it merely looks for work: that would stall them at every poll)."""
-    if not writegate.is_urgent():
+def _lane_work() -> Iterator[None]:
+    """While the express lane runs what it claimed, the other lanes give way; while the main
+    lane routes, the notices lane does (not while a lane merely looks for work: that would
+    stall the others at every poll)."""
+    idle = {"express": _express_idle, "main": _routing_idle}.get(getattr(_lane, "role", ""))
+    if idle is None:
         yield
         return
-    _express_idle.clear()
+    idle.clear()
     try:
         yield
     finally:
-        _express_idle.set()
+        idle.set()
 
 
 def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
@@ -127,18 +129,29 @@ def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> N
                    timeout=0, idempotency_key=key)
 
 
-# Set while the express lane is idle. The main lane's steps wait (a little) while it is not:
-# in one process the two lanes share the interpreter, and a critical case should have it.
+# Who runs in this thread ("express", "main", "notices"; unset in workers and tests), and
+# two "idle" signals: in one process the lanes share the interpreter, so critical work
+# goes first, then routing, then other cases' e-mails (reviewers see their queue anyway).
+_lane = threading.local()
 _express_idle = threading.Event()
 _express_idle.set()
+_routing_idle = threading.Event()
+_routing_idle.set()
 GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
+ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
 
 
 def give_way_to_critical() -> None:
     """Called by flow steps between rows: pause while critical work runs in this process.
     A no-op for the express lane itself and where no express lane runs (workers)."""
-    if not writegate.is_urgent():
+    if getattr(_lane, "role", None) != "express":
         _express_idle.wait(GIVE_WAY_MAX_S)
+
+
+def give_way_to_routing() -> None:
+    """Called by the notices lane between chunks: pause while the main lane routes cases."""
+    if getattr(_lane, "role", None) == "notices":
+        _routing_idle.wait(ROUTING_FIRST_MAX_S)
 
 
 class Dispatcher:
@@ -174,6 +187,8 @@ class Dispatcher:
         return self.max_priority is not None and self.max_priority <= EXPRESS_MAX_PRIORITY
 
     def _loop(self) -> None:
+        _lane.role = "express" if self.express else \
+            "notices" if self.only_flow == NOTICE_FLOW else "main"
         if not self.express:
             self._run()
             return

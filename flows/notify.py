@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from prefect import flow, task
 from sqlmodel import Session, col, select
 
-from flows.dispatch import give_way_to_critical
+from flows.dispatch import give_way_to_critical, give_way_to_routing
 from models.core.base import as_utc, utcnow
 from models.core.db import lock, session_scope
 from models.core.notices import Notice
@@ -142,6 +142,7 @@ def mail_notices(ids: list[str]) -> dict[str, int]:
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
         for start in range(0, len(ids), CLAIM_CHUNK):
             give_way_to_critical()
+            give_way_to_routing()
             to_send, skipped = _claim_all(ids[start:start + CLAIM_CHUNK])
             for outcome in skipped + [_send_claimed(smtp, i, m) for i, m in to_send]:
                 counts[outcome] = counts.get(outcome, 0) + 1

@@ -136,3 +136,48 @@ class TestDeploymentsCoverEveryFlow:
             for s in deploy.read_specs()}
         assert built["sweep"].schedules and not built["process-applications"].schedules
         assert all(d.name == name for name, d in built.items())
+
+
+class TestLanesGiveWay:
+    """In one runner process: critical work first, then routing, then ordinary e-mails."""
+
+    def _timed(self, role: str | None, wait) -> float:  # noqa: ANN001
+        import threading
+        import time
+
+        took: list[float] = []
+
+        def lane() -> None:
+            if role:
+                dispatch._lane.role = role
+            start = time.monotonic()
+            wait()
+            took.append(time.monotonic() - start)
+
+        thread = threading.Thread(target=lane)
+        thread.start()
+        thread.join(15)
+        return took[0]
+
+    def test_the_notices_lane_waits_while_cases_are_routed_and_no_one_else_does(
+            self, monkeypatch) -> None:
+        monkeypatch.setattr(dispatch, "ROUTING_FIRST_MAX_S", 0.5)
+        dispatch._routing_idle.clear()
+        try:
+            assert self._timed("notices", dispatch.give_way_to_routing) >= 0.45
+            assert self._timed("main", dispatch.give_way_to_routing) < 0.1
+            assert self._timed(None, dispatch.give_way_to_routing) < 0.1  # workers
+        finally:
+            dispatch._routing_idle.set()
+        assert self._timed("notices", dispatch.give_way_to_routing) < 0.1
+
+    def test_every_lane_but_the_express_one_waits_while_critical_work_runs(
+            self, monkeypatch) -> None:
+        monkeypatch.setattr(dispatch, "GIVE_WAY_MAX_S", 0.5)
+        dispatch._express_idle.clear()
+        try:
+            assert self._timed("main", dispatch.give_way_to_critical) >= 0.45
+            assert self._timed("notices", dispatch.give_way_to_critical) >= 0.45
+            assert self._timed("express", dispatch.give_way_to_critical) < 0.1
+        finally:
+            dispatch._express_idle.set()
