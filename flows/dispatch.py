@@ -5,9 +5,11 @@ Embedded mode: the flow runs in this process on Prefect's ephemeral API. Distrib
 the same flows: only the way of starting differs. Rows are finished once the flow returned
 (embedded) or once Prefect accepted the run (distributed); the sweeper re-queues the rest.
 
-Critical first: intake gives critical cases priority 0; two lanes run side by side, the
+Critical first: intake gives critical cases priority 0; three lanes run side by side, the
 express lane taking only critical rows (their waiting notices first) in small batches, the
-main lane everything else in big ones (Prefect's per-run cost makes small batches slow).
+main lane everything else but e-mails in big ones (Prefect's per-run cost makes small
+batches slow), the notices lane other cases' e-mails. In one process they give way in that
+order (`give_way_to_critical`, `give_way_to_routing`).
 """
 from __future__ import annotations
 
@@ -32,6 +34,31 @@ IDLE_SECONDS = 0.5
 EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
 EXPRESS_BATCH = 25
 NOTICE_FLOW = "send-notices"
+
+
+# Who runs in this thread ("express", "main", "notices"; unset in workers and tests), and
+# two "idle" signals: in one process the lanes share the interpreter, so critical work
+# goes first, then routing, then other cases' e-mails (reviewers see their queue anyway).
+_lane = threading.local()
+_express_idle = threading.Event()
+_express_idle.set()
+_routing_idle = threading.Event()
+_routing_idle.set()
+GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
+ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
+
+
+def give_way_to_critical() -> None:
+    """Called by flow steps between rows: pause while critical work runs in this process.
+    A no-op for the express lane itself and where no express lane runs (workers)."""
+    if getattr(_lane, "role", None) != "express":
+        _express_idle.wait(GIVE_WAY_MAX_S)
+
+
+def give_way_to_routing() -> None:
+    """Called by the notices lane between chunks: pause while the main lane routes cases."""
+    if getattr(_lane, "role", None) == "notices":
+        _routing_idle.wait(ROUTING_FIRST_MAX_S)
 
 
 def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
@@ -127,31 +154,6 @@ def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> N
     key = f"{flow}:{min(row_ids)}:{len(row_ids)}"
     run_deployment(registry.deployment_name(flow), parameters={"ids": entity_ids},
                    timeout=0, idempotency_key=key)
-
-
-# Who runs in this thread ("express", "main", "notices"; unset in workers and tests), and
-# two "idle" signals: in one process the lanes share the interpreter, so critical work
-# goes first, then routing, then other cases' e-mails (reviewers see their queue anyway).
-_lane = threading.local()
-_express_idle = threading.Event()
-_express_idle.set()
-_routing_idle = threading.Event()
-_routing_idle.set()
-GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
-ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
-
-
-def give_way_to_critical() -> None:
-    """Called by flow steps between rows: pause while critical work runs in this process.
-    A no-op for the express lane itself and where no express lane runs (workers)."""
-    if getattr(_lane, "role", None) != "express":
-        _express_idle.wait(GIVE_WAY_MAX_S)
-
-
-def give_way_to_routing() -> None:
-    """Called by the notices lane between chunks: pause while the main lane routes cases."""
-    if getattr(_lane, "role", None) == "notices":
-        _routing_idle.wait(ROUTING_FIRST_MAX_S)
 
 
 class Dispatcher:
