@@ -1,6 +1,7 @@
 """The dispatcher: claims outbox rows (most urgent first) and starts their flows.
 
-Embedded mode: the flow runs in this process on Prefect's ephemeral API. Distributed mode:
+Embedded mode: the flow runs in this process (the flow runner, flows/runner.py) on the
+Prefect API the runner serves. Distributed mode:
 `run_deployment(..., timeout=0, idempotency_key=...)` hands it to a worker. The same rows,
 the same flows: only the way of starting differs. Rows are finished once the flow returned
 (embedded) or once Prefect accepted the run (distributed); the sweeper re-queues the rest.
