@@ -20,7 +20,7 @@ from forms.web.upload import capped_form, file_bytes
 from models.applications import followups, info, public, views
 from models.applications.documents import read_document, upload_document
 from models.applications.schemas import ApplicationIn, SubmitResult
-from models.applications.service import submit_application
+from models.applications.service import submit_grouped
 from models.applications.tables import Application, Document
 from models.core import ratelimit
 from models.core.errors import Invalid, NotFound, TooManyRequests
@@ -46,10 +46,10 @@ class AnswerIn(StatusIn):
              description="Send the same `Idempotency-Key` (16-128 letters, digits, - or _) "
                          "with every retry of one submission: a retry answers with the same "
                          "id and receipt instead of a second application.")
-def submit(data: ApplicationIn, session: SessionDep,
+def submit(data: ApplicationIn,
            idempotency_key: Annotated[str | None, Header()] = None) -> Any:
-    result = submit_application(session=session, data=data, submission_key=idempotency_key)
-    session.commit()
+    # Committed with the submissions of other clients arriving at the same moment.
+    result = submit_grouped(data=data, submission_key=idempotency_key)
     _wake()
     return JSONResponse(result.model_dump(), status_code=201)
 

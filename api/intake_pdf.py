@@ -14,12 +14,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SessionDep, client_key
+from flows.dispatch import wake_dispatcher
 from forms.pdf.errors import PdfRejected
 from forms.pdf.parsed import ParsedForm
 from forms.pdf.sandbox import read_pdf_limited
 from forms.web.upload import MAX_UPLOAD, capped_form, file_bytes
 from models.applications.schemas import ApplicationIn
-from models.applications.service import submit_application
+from models.applications.service import submit_grouped
 from models.core import ratelimit
 from models.core.errors import AmparoError, Invalid
 
@@ -79,7 +80,7 @@ async def submit_pdf(request: Request, session: SessionDep) -> Any:
         raise Invalid("Some fields of the form could not be read.", code="incomplete",
                       fields=unread_fields(parsed))
     application = ApplicationIn.model_validate(parsed.application)
-    result = submit_application(session=session, data=application)
-    session.commit()
+    result = await run_in_threadpool(submit_grouped, data=application)  # group commit
+    wake_dispatcher()
     return JSONResponse(result.model_dump(), status_code=201)
 

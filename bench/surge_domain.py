@@ -1,6 +1,6 @@
 """The bare domain baseline of the surge: the same intake and triage/risk/routing functions in
-a loop, the same database writes (one transaction per application per step, as the flow
-does), no HTTP and no Prefect. Run by bench/surge.py in its own process and data directory:
+a loop, the same database writes (a chunk of `steps.CHUNK` applications per transaction and
+step, as the flow does), no HTTP and no Prefect. Run by bench/surge.py in its own process and data directory:
 
     python -m bench.surge_domain --n 1000 --data-dir /tmp/x   # prints one JSON line
 """
@@ -55,9 +55,10 @@ def _drain(batch: int = 50) -> float:
         if not rows:
             return time.perf_counter() - start
         for step in (steps.triage_one, steps.assess_one, steps.route_one):
-            for application_id in entity_ids:
+            for chunk in steps.chunks(entity_ids):
                 with session_scope() as session:
-                    step(session, application_id)
+                    for application_id in chunk:
+                        step(session, application_id)
         with session_scope() as session:
             outbox.finish(session, ids)
 

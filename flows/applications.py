@@ -44,20 +44,32 @@ def most_urgent_first(ids: list[str]) -> list[str]:
 
 
 def _each(name: str, ids: list[str], step: Callable[[Session, str], str | None]) -> dict[str, int]:
+    """Run `step` on every row, a chunk of rows per transaction (each SQLite transaction costs a
+    turn of the write lock, shared with intake); a chunk that fails is run again row by row,
+    so the bad row fails alone and the others go on."""
     counts: dict[str, int] = {}
-    for application_id in ids:
+    for chunk in steps.chunks(ids):
         give_way_to_critical()
         try:
             with session_scope() as session:
-                outcome = step(session, application_id) or "skipped"
-        except Exception as exc:  # noqa: BLE001 - one bad row must not hold up the batch
-            log.warning("%s failed for application %s: %s", name, application_id,
-                        type(exc).__name__)
-            _retry_later(application_id)
-            outcome = "failed"
-        counts[outcome] = counts.get(outcome, 0) + 1
+                outcomes = [step(session, application_id) or "skipped" for application_id in chunk]
+        except Exception:  # noqa: BLE001 - find the bad row: each alone, below
+            outcomes = [_one(name, application_id, step) for application_id in chunk]
+        for outcome in outcomes:
+            counts[outcome] = counts.get(outcome, 0) + 1
     log.info("%s: %s", name, counts)
     return counts
+
+
+def _one(name: str, application_id: str, step: Callable[[Session, str], str | None]) -> str:
+    try:
+        with session_scope() as session:
+            return step(session, application_id) or "skipped"
+    except Exception as exc:  # noqa: BLE001 - one bad row must not hold up the batch
+        log.warning("%s failed for application %s: %s", name, application_id,
+                    type(exc).__name__)
+        _retry_later(application_id)
+        return "failed"
 
 
 def _retry_later(application_id: str) -> None:

@@ -12,9 +12,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import SessionDep
 from api.intake_pdf import PdfRefused, parse_upload
 from forms import csrf
 from forms.i18n import LANGUAGES, pick_language
@@ -23,7 +22,8 @@ from forms.web.pdf_values import REJECTIONS, UNREAD, values_from_pdf
 from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
 from forms.web.upload import capped_form, file_bytes
 from forms.web.validate import form_values, to_application, validate
-from models.applications.service import submit_application
+from flows.dispatch import wake_dispatcher
+from models.applications.service import submit_grouped
 from models.core.crypto import normalise_receipt
 from models.core.errors import AmparoError, NotFound
 
@@ -89,25 +89,24 @@ def pdf_form(request: Request, kind: str) -> Response:
         "Content-Disposition": f'attachment; filename="amparo-{kind}-{lang}.pdf"'})
 
 
-def submit(request: Request, session: Session, kind: str, values: dict[str, Any], *,
-           lang: str, token: str) -> HTMLResponse:
+async def submit(request: Request, kind: str, values: dict[str, Any], *,
+                 lang: str, token: str) -> HTMLResponse:
     """Validate; on success store once (the token makes a repeat harmless) and show the receipt."""
     data, errors = validate(kind, to_application(kind, values, lang))
     if data is None:
         return form_page(request, kind, lang=lang, values=values, errors=errors,
                          submission=token, status_code=422)
-    try:
-        result = submit_application(session=session, data=data, submission_key=token)
-        session.commit()
+    try:  # in a worker thread: the write waits for its group's commit (models/core/groupcommit)
+        result = await run_in_threadpool(submit_grouped, data=data, submission_key=token)
     except AmparoError:
-        session.rollback()
         return form_page(request, kind, lang=lang, values=values, submission=token,
                          notice=NOT_SENT, status_code=409)
+    wake_dispatcher()
     return receipt_page(request, result.receipt, lang=lang)
 
 
 @router.post("/apply/pdf", response_class=HTMLResponse)
-async def post_pdf(request: Request, session: SessionDep) -> HTMLResponse:
+async def post_pdf(request: Request) -> HTMLResponse:
     try:
         form = await capped_form(request)
     except AmparoError as exc:  # too large, or not a multipart body
@@ -132,7 +131,7 @@ async def post_pdf(request: Request, session: SessionDep) -> HTMLResponse:
     if unread:
         return form_page(request, kind, lang=lang, values=values, errors=unread,
                          submission=token, status_code=422)
-    return submit(request, session, kind, values, lang=lang, token=token)
+    return await submit(request, kind, values, lang=lang, token=token)
 
 
 @router.post("/apply/saved", response_class=HTMLResponse)
@@ -154,7 +153,7 @@ def done(request: Request) -> HTMLResponse:
 
 
 @router.post("/apply/{kind}", response_class=HTMLResponse)
-async def post_form(request: Request, kind: str, session: SessionDep) -> HTMLResponse:
+async def post_form(request: Request, kind: str) -> HTMLResponse:
     kind = _kind(kind)
     form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
     lang = form_language(request, form)
@@ -167,7 +166,7 @@ async def post_form(request: Request, kind: str, session: SessionDep) -> HTMLRes
                          notice=EXPIRED, status_code=403)
     if form.get("switch_lang"):
         return form_page(request, kind, lang=lang, values=values, submission=token)
-    return submit(request, session, kind, values, lang=lang, token=token)
+    return await submit(request, kind, values, lang=lang, token=token)
 
 
 @router.get("/apply/{kind}", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Connection, Insert, delete
@@ -20,11 +21,25 @@ from models.applications.tables import Applicant, Application, SubmissionReceipt
 from models.applications.views import load_application_view  # noqa: F401 - public here too
 from models.core import audit, crypto, outbox
 from models.core.base import utcnow
+from models.core.db import session_scope
+from models.core.groupcommit import GroupCommit
 from models.core.errors import Conflict, Invalid, NotFound
 from models.programmes.service import ProgrammeFacts, forget_programmes, programme_facts
 
 PROCESS_FLOW = "process-application"
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{16,128}$")
+
+
+@dataclass
+class PreparedSubmission:
+    """An application sealed and ready to store: the CPU work of intake, done before any lock."""
+
+    rows: list
+    application: Application
+    programme_id: str
+    receipt: str
+    key_hash: str | None
+    token: str | None
 
 
 def submit_application(*, session: Session, data: ApplicationIn,
@@ -34,6 +49,30 @@ def submit_application(*, session: Session, data: ApplicationIn,
     `submission_key` is a random token the form sends with every attempt of one submission:
     a second attempt returns the first application and its receipt (sealed under that token).
     """
+    prepared = prepare_submission(session=session, data=data, submission_key=submission_key)
+    if isinstance(prepared, SubmitResult):
+        return prepared
+    return store_submission(session, prepared) or answer_repeat(session, prepared)
+
+
+def submit_grouped(*, data: ApplicationIn, submission_key: str | None = None) -> SubmitResult:
+    """`submit_application` for concurrent callers, committed: sealing in the caller's thread,
+    the writes of every caller waiting at that moment in one transaction (group commit)."""
+    with session_scope() as session:  # a read at most (programme facts): over before queuing
+        prepared = prepare_submission(session=session, data=data, submission_key=submission_key)
+    if isinstance(prepared, SubmitResult):
+        return prepared
+    stored = _INTAKE_WRITER(prepared)
+    if stored is not None:
+        return stored
+    with session_scope() as session:
+        return answer_repeat(session, prepared)
+
+
+def prepare_submission(*, session: Session, data: ApplicationIn,
+                       submission_key: str | None = None) -> PreparedSubmission | SubmitResult:
+    """Check the programme and seal everything; the earlier answer when this is a retry that
+    the programme would now refuse. Writes nothing."""
     key_hash = _submission_key_hash(submission_key)
     programme = _programme_or_previous(session, data, key_hash, submission_key)
     if isinstance(programme, SubmitResult):
@@ -50,18 +89,35 @@ def submit_application(*, session: Session, data: ApplicationIn,
     if submission_key:
         rows.append(SubmissionReceipt(application_id=application.id, receipt_sealed=_seal_receipt(
             submission_key, application.id, receipt)))
-    if not _insert(session, rows, key_hash):
-        # The token was used before (a retry, or a concurrent request): answer as it did.
-        again = _previous_submission(session, key_hash, submission_key)  # type: ignore[arg-type]
-        if again:
-            return again
-        raise Conflict("this submission was already received", code="already_submitted")
+    return PreparedSubmission(rows=rows, application=application, programme_id=programme.id,
+                              receipt=receipt, key_hash=key_hash, token=submission_key)
+
+
+def store_submission(session: Session, prepared: PreparedSubmission) -> SubmitResult | None:
+    """Insert the rows, the audit event and the dispatch row; None when the submission key
+    was used before (a retry, or a concurrent request): then nothing of this attempt stays."""
+    application = prepared.application
+    if not _insert(session, prepared.rows, prepared.key_hash):
+        return None
     audit.record(session, actor="applicant", action="application.submitted",
                  entity="application", entity_id=application.id,
-                 data={"kind": application.kind, "programme_id": programme.id})
+                 data={"kind": application.kind, "programme_id": prepared.programme_id})
     outbox.enqueue(session, flow=PROCESS_FLOW, entity_id=application.id,
                    priority=application.priority)
-    return SubmitResult(id=application.id, receipt=receipt, status=application.status)
+    return SubmitResult(id=application.id, receipt=prepared.receipt, status=application.status)
+
+
+def answer_repeat(session: Session, prepared: PreparedSubmission) -> SubmitResult:
+    """A repeated submission key: answer as the first attempt was answered."""
+    again = _previous_submission(session, prepared.key_hash,  # type: ignore[arg-type]
+                                 prepared.token)  # type: ignore[arg-type]
+    if again:
+        return again
+    raise Conflict("this submission was already received", code="already_submitted")
+
+
+_INTAKE_WRITER: GroupCommit[PreparedSubmission, SubmitResult | None] = GroupCommit(
+    store_submission, name="intake-writer")
 
 
 def _programme_or_previous(session: Session, data: ApplicationIn, key_hash: str | None,

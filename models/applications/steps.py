@@ -5,6 +5,8 @@ case is already past it — so a re-run (crash, re-dispatch) is harmless. No ste
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlmodel import Session
 
 from models.applications import eligibility, repository, risk, routing, sealed
@@ -16,6 +18,14 @@ from models.core import notices, outbox
 from models.core.db import lock
 from models.core.workflow import SYSTEM, transition
 from models.programmes.tables import Programme
+
+
+CHUNK = 16  # rows of one step per transaction (the flows and the surge's domain baseline)
+
+
+def chunks(ids: list[str], size: int = CHUNK) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def _load(session: Session, application_id: str, status: str) -> Application | None:

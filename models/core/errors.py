@@ -75,6 +75,13 @@ class TooLarge(AmparoError):
     http_status = 413
 
 
+class Busy(AmparoError):
+    """The service is busy; try again in a moment."""
+
+    code = "busy"
+    http_status = 503
+
+
 class ConfigurationError(AmparoError):
     """The service is not configured safely."""
 

@@ -135,3 +135,74 @@ class TestProgrammeChanges:
         again = submit_application(session=session, data=application_in(kind="visa"),
                                    submission_key=TOKEN)
         assert (again.id, again.receipt) == (first.id, first.receipt)
+
+
+class TestGroupCommit:
+    """`submit_grouped`, the path of the API and the web form: concurrent submissions are
+    written in shared transactions (models/core/groupcommit.py)."""
+
+    @staticmethod
+    def _concurrently(tokens: list[str]) -> list[object]:
+        import threading
+
+        from models.applications.service import submit_grouped
+
+        barrier = threading.Barrier(len(tokens))
+        results: list[object] = [None] * len(tokens)
+
+        def one(i: int) -> None:
+            barrier.wait()
+            try:
+                results[i] = submit_grouped(data=application_in(), submission_key=tokens[i])
+            except Exception as exc:  # noqa: BLE001 - the test looks at it
+                results[i] = exc
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(len(tokens))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        return results
+
+    def test_many_clients_each_get_their_own_application(self, db_url) -> None:  # noqa: ANN001
+        from models.core import audit
+        from models.core.db import new_session
+        from models.programmes.service import demo_programme, ensure_programme
+
+        with new_session() as s:
+            ensure_programme(s, demo_programme())
+            s.commit()
+        tokens = [f"tok_{i:04d}_" + "c" * 24 for i in range(20)]
+        results = self._concurrently(tokens)
+        assert all(not isinstance(r, Exception) for r in results), results
+        assert len({r.id for r in results}) == 20 and len({r.receipt for r in results}) == 20
+        with new_session() as s:
+            assert len(s.exec(select(Application)).all()) == 20
+            assert len(s.exec(select(Dispatch)).all()) == 20
+            assert audit.verify(s).ok
+            for r in results:
+                assert s.get(Application, r.id).receipt_hash == crypto.receipt_hash(r.receipt)
+
+    def test_the_same_key_in_one_batch_makes_one_application(self, db_url) -> None:  # noqa: ANN001
+        from models.core.db import new_session
+        from models.programmes.service import demo_programme, ensure_programme
+
+        with new_session() as s:
+            ensure_programme(s, demo_programme())
+            s.commit()
+        results = self._concurrently([TOKEN] * 6)
+        assert all(not isinstance(r, Exception) for r in results), results
+        assert len({(r.id, r.receipt) for r in results}) == 1
+        with new_session() as s:
+            assert len(s.exec(select(Application)).all()) == 1
+            assert len(s.exec(select(Applicant)).all()) == 1
+            assert len(s.exec(select(Dispatch)).all()) == 1
+
+    def test_bad_input_is_refused_in_the_callers_thread(self, session, programme) -> None:  # noqa: ANN001
+        from models.applications.service import submit_grouped
+
+        with pytest.raises(Invalid):
+            submit_grouped(data=application_in(programme="nope"), submission_key=TOKEN)
+        with pytest.raises(Invalid):
+            submit_grouped(data=application_in(), submission_key="short")
+        assert session.exec(select(Application)).all() == []

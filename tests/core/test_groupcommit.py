@@ -1,0 +1,102 @@
+"""Group commit (models/core/groupcommit.py): concurrent writes share a transaction, each
+caller hears back only after the commit, and a bad write fails alone. Both databases."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlmodel import Session, select
+
+from models.core import audit
+from models.core.audit import AuditEvent
+from models.core.db import new_session
+from models.core.errors import Invalid
+from models.core.groupcommit import GroupCommit
+
+CALLERS = 24
+
+
+def _run_concurrently(call, items: list[str]) -> dict[str, object]:  # noqa: ANN001
+    """Every item from a thread of its own, all released at once; result or exception each."""
+    barrier = threading.Barrier(len(items))
+    outcomes: dict[str, object] = {}
+
+    def one(item: str) -> None:
+        barrier.wait()
+        try:
+            outcomes[item] = call(item)
+        except Exception as exc:  # noqa: BLE001 - the test looks at it
+            outcomes[item] = exc
+
+    threads = [threading.Thread(target=one, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+class _Recorder:
+    """Writes one audit event per item; notes which transaction (session) wrote it."""
+
+    def __init__(self, slow_first: float = 0.3, bad: str | None = None) -> None:
+        self.sessions: list[int] = []
+        self.slow_first, self.bad = slow_first, bad
+
+    def __call__(self, session: Session, item: str) -> int:
+        if not self.sessions and self.slow_first:
+            time.sleep(self.slow_first)  # the others queue meanwhile
+        self.sessions.append(id(session))
+        seq = audit.record(session, actor="system", action="test.grouped", entity="test",
+                           entity_id=item)
+        if item == self.bad:
+            raise Invalid("this one is bad")
+        return seq
+
+
+def _stored(items: list[str]) -> set[str]:
+    with new_session() as s:
+        return set(s.exec(select(AuditEvent.entity_id).where(
+            AuditEvent.action == "test.grouped")).all()) & set(items)
+
+
+def test_concurrent_writes_share_transactions_and_are_committed_on_return(db_url) -> None:  # noqa: ANN001
+    writer = _Recorder()
+    group = GroupCommit(writer, name="test-group")
+    seen_after_return: dict[str, bool] = {}
+
+    def call(item: str) -> int:
+        seq = group(item)
+        seen_after_return[item] = item in _stored([item])  # another connection sees it
+        return seq
+
+    items = [f"item-{i:02d}" for i in range(CALLERS)]
+    outcomes = _run_concurrently(call, items)
+    assert all(isinstance(outcomes[i], int) for i in items), outcomes
+    assert len(set(outcomes.values())) == CALLERS  # one event each, distinct places in the chain
+    assert all(seen_after_return.values()) and len(seen_after_return) == CALLERS
+    transactions = len(set(writer.sessions))
+    assert transactions < CALLERS / 3, transactions  # one each would be 24
+    with new_session() as s:
+        assert audit.verify(s).ok
+
+
+def test_a_bad_write_fails_alone_and_the_others_are_saved(db_url) -> None:  # noqa: ANN001
+    writer = _Recorder(bad="item-07")
+    group = GroupCommit(writer, name="test-group-bad")
+    items = [f"item-{i:02d}" for i in range(12)]
+    outcomes = _run_concurrently(group, items)
+    assert isinstance(outcomes["item-07"], Invalid)
+    assert all(isinstance(outcomes[i], int) for i in items if i != "item-07")
+    assert _stored(items) == set(items) - {"item-07"}
+    with new_session() as s:
+        assert audit.verify(s).ok
+
+
+def test_the_writer_outlives_a_failed_batch(sqlite_url) -> None:  # noqa: ANN001
+    group = GroupCommit(_Recorder(slow_first=0, bad="bad"), name="test-group-alive")
+    with pytest.raises(Invalid):
+        group("bad")
+    assert isinstance(group("good"), int)
+    assert _stored(["good", "bad"]) == {"good"}
