@@ -30,7 +30,7 @@ from flows import registry
 log = logging.getLogger("amparo.dispatch")
 # One flow run costs ~0.3-1 s of Prefect overhead on this kind of machine whatever its size
 # (DESIGN.md, "Facts measured"): in a surge, big batches keep that overhead from dominating.
-BATCH = 200
+BATCH = 500
 IDLE_SECONDS = 0.5
 EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
 EXPRESS_BATCH = 25

@@ -33,6 +33,13 @@ def by_submission_key(session: Session, key_hash: str) -> Application | None:
                         .where(Application.submission_key == key_hash)).first()
 
 
+def taken_submission_keys(session: Session, key_hashes: list[str]) -> set[str]:
+    if not key_hashes:
+        return set()
+    return set(session.exec(select(Application.submission_key).where(
+        col(Application.submission_key).in_(key_hashes))).all())
+
+
 def sealed_receipt(session: Session, application_id: str) -> SubmissionReceipt | None:
     return session.get(SubmissionReceipt, application_id)
 

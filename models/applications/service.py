@@ -96,15 +96,47 @@ def prepare_submission(*, session: Session, data: ApplicationIn,
 def store_submission(session: Session, prepared: PreparedSubmission) -> SubmitResult | None:
     """Insert the rows, the audit event and the dispatch row; None when the submission key
     was used before (a retry, or a concurrent request): then nothing of this attempt stays."""
-    application = prepared.application
     if not _insert(session, prepared.rows, prepared.key_hash):
         return None
-    audit.record(session, actor="applicant", action="application.submitted",
-                 entity="application", entity_id=application.id,
-                 data={"kind": application.kind, "programme_id": prepared.programme_id})
-    outbox.enqueue(session, flow=PROCESS_FLOW, entity_id=application.id,
-                   priority=application.priority)
-    return SubmitResult(id=application.id, receipt=prepared.receipt, status=application.status)
+    _record_and_queue(session, [prepared])
+    return _result(prepared)
+
+
+def store_submissions(session: Session, batch: list[PreparedSubmission]
+                      ) -> list[SubmitResult | None]:
+    """`store_submission` for a group commit's batch, a few statements for all of it.
+
+    Keys already taken (or repeated within the batch) answer None without an insert. A key
+    taken meanwhile by another process fails the insert, and with it the batch: the group
+    commit then stores each alone, through `store_submission`'s savepoint."""
+    taken = repository.taken_submission_keys(
+        session, [p.key_hash for p in batch if p.key_hash])
+    fresh: list[PreparedSubmission] = []
+    for prepared in batch:
+        if prepared.key_hash in taken:
+            continue
+        fresh.append(prepared)
+        if prepared.key_hash:
+            taken.add(prepared.key_hash)
+    session.flush()
+    _insert_rows(session.connection(), [row for p in fresh for row in p.rows])
+    _record_and_queue(session, fresh)
+    stored = {id(p) for p in fresh}
+    return [_result(p) if id(p) in stored else None for p in batch]
+
+
+def _record_and_queue(session: Session, batch: list[PreparedSubmission]) -> None:
+    audit.record_many(session, [audit.Event(
+        actor="applicant", action="application.submitted", entity="application",
+        entity_id=p.application.id,
+        data={"kind": p.application.kind, "programme_id": p.programme_id}) for p in batch])
+    outbox.enqueue_many(session, [(PROCESS_FLOW, p.application.id, p.application.priority)
+                                  for p in batch])
+
+
+def _result(prepared: PreparedSubmission) -> SubmitResult:
+    return SubmitResult(id=prepared.application.id, receipt=prepared.receipt,
+                        status=prepared.application.status)
 
 
 def answer_repeat(session: Session, prepared: PreparedSubmission) -> SubmitResult:
@@ -117,7 +149,7 @@ def answer_repeat(session: Session, prepared: PreparedSubmission) -> SubmitResul
 
 
 _INTAKE_WRITER: GroupCommit[PreparedSubmission, SubmitResult | None] = GroupCommit(
-    store_submission, name="intake-writer")
+    store_submission, name="intake-writer", write_batch=store_submissions)
 
 
 def _programme_or_previous(session: Session, data: ApplicationIn, key_hash: str | None,
@@ -198,10 +230,13 @@ def _insert(session: Session, rows: list, key_hash: str | None) -> bool:
 def _insert_rows(conn: Connection, rows: list) -> None:
     # Core inserts of the new objects, every column as the object holds it (the tables have
     # no database-side defaults): an ORM flush costs several times more. The objects stay
-    # out of the session; later reads load the rows from the database.
-    for row in rows:
-        statement, columns = _INSERTS[type(row)]
-        conn.execute(statement, {name: getattr(row, key) for name, key in columns})
+    # out of the session; later reads load the rows from the database. One statement per
+    # table, parents first (applicants, then applications, then sealed receipts).
+    for model, (statement, columns) in _INSERTS.items():
+        values = [{name: getattr(row, key) for name, key in columns}
+                  for row in rows if type(row) is model]
+        if values:
+            conn.execute(statement, values)
 
 
 def _insert_of(model: type) -> tuple[Insert, list[tuple[str, str]]]:

@@ -56,29 +56,51 @@ _READ_HEAD = core_select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_
 _MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == 1)
 
 
+@dataclass(frozen=True)
+class Event:
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    data: dict[str, Any] | None = None
+
+
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: str,
            data: dict[str, Any] | None = None) -> int:
-    """Append one event in the caller's transaction; returns its sequence number.
+    """Append one event in the caller's transaction; returns its sequence number."""
+    return record_many(session, [Event(actor, action, entity, entity_id, data)])[0]
+
+
+def record_many(session: Session, events: list[Event]) -> list[int]:
+    """Append events in order, in the caller's transaction; their sequence numbers.
 
     Writes go straight to the session's connection, past the identity map: nothing loads the
     head or an event as an object before appending (`verify` reads in a session of its own).
+    The head is read and moved once for all of them (intake's group commit appends many).
     """
     session.flush()  # as the ORM select's autoflush did: pending work before the head lock
     conn = session.connection()
     head = conn.execute(_READ_HEAD).first()  # FOR UPDATE: appends serialise on PostgreSQL
     prev_seq, prev_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
-    payload = json.dumps(data or {}, sort_keys=True, separators=(",", ":"), default=str)
     at = utcnow().replace(microsecond=0)
-    seq = prev_seq + 1
-    digest = _digest(prev_hash, seq, at, actor, action, entity, entity_id, payload)
-    conn.execute(_EVENT.insert(), {
-        "seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
-        "entity_id": entity_id, "data": payload, "prev_hash": prev_hash, "hash": digest})
+    rows = []
+    for ev in events:
+        payload = json.dumps(ev.data or {}, sort_keys=True, separators=(",", ":"), default=str)
+        seq = prev_seq + 1
+        digest = _digest(prev_hash, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id,
+                         payload)
+        rows.append({"seq": seq, "at": at, "actor": ev.actor, "action": ev.action,
+                     "entity": ev.entity, "entity_id": ev.entity_id, "data": payload,
+                     "prev_hash": prev_hash, "hash": digest})
+        prev_seq, prev_hash = seq, digest
+    if not rows:
+        return []
+    conn.execute(_EVENT.insert(), rows)
     if head is None:
-        conn.execute(_HEAD.insert(), {"id": 1, "seq": seq, "hash": digest})
+        conn.execute(_HEAD.insert(), {"id": 1, "seq": prev_seq, "hash": prev_hash})
     else:
-        conn.execute(_MOVE_HEAD, {"seq": seq, "hash": digest})
-    return seq
+        conn.execute(_MOVE_HEAD, {"seq": prev_seq, "hash": prev_hash})
+    return [row["seq"] for row in rows]
 
 
 @dataclass

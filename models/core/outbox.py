@@ -33,17 +33,24 @@ _ADD = Dispatch.__table__.insert()  # type: ignore[attr-defined]
 
 def enqueue(session: Session, *, flow: str, entity_id: str, priority: int = 5,
             delay: timedelta | None = None) -> str:
-    """Add a pending row in the caller's transaction; returns its id.
+    """Add a pending row in the caller's transaction; returns its id."""
+    return enqueue_many(session, [(flow, entity_id, priority)], delay=delay)[0]
+
+
+def enqueue_many(session: Session, rows: list[tuple[str, str, int]],
+                 delay: timedelta | None = None) -> list[str]:
+    """Add pending rows (flow, entity id, priority) in the caller's transaction; their ids.
 
     A Core insert on the session's connection, no object and no flush: intake enqueues once
-    per application. The row is in the transaction at once, so later queries see it."""
+    per application. The rows are in the transaction at once, so later queries see them."""
     now = utcnow()
-    row_id = new_id()
-    session.connection().execute(_ADD, {
-        "id": row_id, "flow": flow, "entity_id": entity_id, "priority": priority,
-        "status": "pending", "attempts": 0, "available_at": now + (delay or timedelta()),
-        "claimed_at": None, "finished_at": None, "created_at": now})
-    return row_id
+    values = [{"id": new_id(), "flow": flow, "entity_id": entity_id, "priority": priority,
+               "status": "pending", "attempts": 0, "available_at": now + (delay or timedelta()),
+               "claimed_at": None, "finished_at": None, "created_at": now}
+              for flow, entity_id, priority in rows]
+    if values:
+        session.connection().execute(_ADD, values)
+    return [v["id"] for v in values]
 
 
 def claim(session: Session, *, limit: int = 50, flow: str | None = None,

@@ -206,3 +206,37 @@ class TestGroupCommit:
         with pytest.raises(Invalid):
             submit_grouped(data=application_in(), submission_key="short")
         assert session.exec(select(Application)).all() == []
+
+    def test_a_key_taken_before_answers_as_the_first_time(self, db_url) -> None:  # noqa: ANN001
+        from models.applications.service import submit_grouped
+        from models.core.db import new_session
+        from models.programmes.service import demo_programme, ensure_programme
+
+        with new_session() as s:
+            ensure_programme(s, demo_programme())
+            s.commit()
+            first = submit_application(session=s, data=application_in(), submission_key=TOKEN)
+            s.commit()
+        again = submit_grouped(data=application_in(), submission_key=TOKEN)
+        assert (again.id, again.receipt) == (first.id, first.receipt)
+
+    def test_a_key_taken_by_another_process_meanwhile(self, db_url, monkeypatch) -> None:  # noqa: ANN001
+        """The batch's look-up misses a key another API process inserts just after it: the
+        unique constraint fails the batch, and each submission is stored alone instead."""
+        from models.applications import repository
+        from models.core.db import new_session
+        from models.programmes.service import demo_programme, ensure_programme
+
+        with new_session() as s:
+            ensure_programme(s, demo_programme())
+            s.commit()
+            first = submit_application(session=s, data=application_in(), submission_key=TOKEN)
+            s.commit()
+        monkeypatch.setattr(repository, "taken_submission_keys", lambda _s, _k: set())
+        other = "tok_" + "d" * 28
+        results = self._concurrently([TOKEN, other, TOKEN])
+        assert all(not isinstance(r, Exception) for r in results), results
+        assert (results[0].id, results[2].id) == (first.id, first.id)
+        with new_session() as s:
+            assert len(s.exec(select(Application)).all()) == 2
+            assert len(s.exec(select(Dispatch)).all()) == 2

@@ -100,3 +100,26 @@ def test_the_writer_outlives_a_failed_batch(sqlite_url) -> None:  # noqa: ANN001
         group("bad")
     assert isinstance(group("good"), int)
     assert _stored(["good", "bad"]) == {"good"}
+
+
+def test_a_batch_writer_writes_the_batch_and_a_failed_batch_is_written_item_by_item(
+        sqlite_url) -> None:  # noqa: ANN001
+    batches: list[list[str]] = []
+    one = _Recorder(slow_first=0)
+
+    def write_batch(session: Session, items: list[str]) -> list[int]:
+        batches.append(items)
+        if "poison" in items:
+            raise RuntimeError("a batch that fails as a whole")
+        return audit.record_many(session, [audit.Event("system", "test.grouped", "test", i)
+                                           for i in items])
+
+    group = GroupCommit(one, name="test-group-batch", write_batch=write_batch)
+    first = _run_concurrently(group, [f"b-{i}" for i in range(8)])
+    assert all(isinstance(v, int) for v in first.values()) and batches
+    assert not one.sessions  # the batch writer did it all
+    mixed = _run_concurrently(group, ["m-1", "m-2", "poison"])
+    assert all(isinstance(v, int) for v in mixed.values())  # each alone, through `write`
+    assert _stored(["m-1", "m-2", "poison", *first]) == {"m-1", "m-2", "poison", *first}
+    with new_session() as s:
+        assert audit.verify(s).ok
