@@ -107,18 +107,31 @@ def process_applications(ids: list[str]) -> dict[str, dict[str, int]]:
     assessed = assess_risk(ordered)
     # Risk set the priority: route the critical ones first.
     routed = route_applications(most_urgent_first(ordered))
-    # Critical cases' reviewers are told in this run: a run of its own would add Prefect's
-    # per-run cost to each. Other cases' notices go by their `send-notices` rows; those of
-    # the critical ones stay as the safety net (a crash before this point) and finish
-    # without a run when nothing is left to send.
+    # Critical cases are matched to houses and their reviewers told in this run: runs of their
+    # own would add Prefect's per-run cost to each. Other cases' matching and notices go by
+    # their outbox rows; those of the critical ones stay as the safety net (a crash before
+    # this point) and finish without a run when nothing is left to do.
     critical = critical_only(ordered)
-    mailed = mail_notices(critical) if critical else {}
-    return {"triage": triaged, "risk": assessed, "routing": routed, "notices": mailed}
+    matched = _match_now(critical)
+    mailed = mail_notices([app_id for app_id, _ in critical]) if critical else {}
+    return {"triage": triaged, "risk": assessed, "routing": routed, "matching": matched,
+            "notices": mailed}
 
 
-def critical_only(ids: list[str]) -> list[str]:
+def _match_now(critical: list[tuple[str, str]]) -> dict[str, int]:
+    shelters = [app_id for app_id, kind in critical if kind == "shelter"]
+    if not shelters:
+        return {}
+    from flows.shelter import match_cases  # flows.shelter imports this module
+
+    return match_cases(shelters)
+
+
+def critical_only(ids: list[str]) -> list[tuple[str, str]]:
+    """(id, kind) of the critical cases among `ids`, in the order given."""
     if not ids:
         return []
     with session_scope() as session:
-        return list(session.exec(select(Application.id).where(
+        found = dict(session.exec(select(Application.id, Application.kind).where(
             col(Application.id).in_(ids), col(Application.priority) <= CRITICAL)).all())
+    return [(app_id, found[app_id]) for app_id in ids if app_id in found]

@@ -35,6 +35,7 @@ IDLE_SECONDS = 0.5
 EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
 EXPRESS_BATCH = 25
 NOTICE_FLOW = "send-notices"
+MATCH_FLOW = "match-shelter"  # models/shelter/matchrun.MATCH_FLOW
 
 
 # Who runs in this thread ("express", "main", "notices"; unset in workers and tests), and
@@ -119,6 +120,8 @@ def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
     try:
         if flow == NOTICE_FLOW and not _unsent_notices(entity_ids):
             pass  # already sent by the run that routed the case: no run needed
+        elif flow == MATCH_FLOW and not _unmatched(entity_ids):
+            pass  # critical cases are matched by the run that routes them
         elif get_settings().mode == "distributed":
             _start_deployment(flow, row_ids, entity_ids)
         else:
@@ -130,6 +133,13 @@ def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
                     type(exc).__name__)
         with session_scope() as session:
             outbox.release(session, row_ids)
+
+
+def _unmatched(entity_ids: list[str]) -> bool:
+    from models.shelter.matchrun import unmatched
+
+    with session_scope() as session:
+        return bool(unmatched(session, entity_ids))
 
 
 def _unsent_notices(entity_ids: list[str]) -> bool:

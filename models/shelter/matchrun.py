@@ -27,7 +27,7 @@ def match_one(session: Session, application_id: str) -> str:
     if application is None or application.kind != "shelter" or application.status != "matching":
         return "skipped"
     found = matches(session=session, application=application)
-    kind = "shelter_matches" if found else "shelter_no_match"
+    kind = MATCH_NOTICES[0] if found else MATCH_NOTICES[1]
     stamp = int(as_utc(application.status_changed_at).timestamp())  # type: ignore[union-attr]
     queued = 0
     for user_id in staff_with_role(session, "shelter_coordinator"):
@@ -41,6 +41,32 @@ def match_one(session: Session, application_id: str) -> str:
         outbox.enqueue(session, flow=NOTICE_FLOW, entity_id=application.id,
                        priority=application.priority)
     return "matched" if found else "no_match"
+
+
+MATCH_NOTICES = ("shelter_matches", "shelter_no_match")
+
+
+def unmatched(session: Session, ids: list[str]) -> list[str]:
+    """The cases among `ids` in matching that no run has matched since they entered it (the
+    match notices' dedupe keys carry the time of that entry, see `match_one`)."""
+    rows = session.exec(select(Application.id, Application.status_changed_at).where(
+        col(Application.id).in_(ids), Application.kind == "shelter",
+        Application.status == "matching")).all()
+    if not rows:
+        return []
+    keys: dict[str, list[str]] = {}
+    for app_id, key in session.exec(select(notices.Notice.application_id,
+                                           notices.Notice.dedupe_key).where(
+            col(notices.Notice.application_id).in_([r[0] for r in rows]),
+            col(notices.Notice.kind).in_(MATCH_NOTICES))).all():
+        keys.setdefault(app_id, []).append(key)  # type: ignore[arg-type]
+
+    def matched(app_id: str, entered: datetime) -> bool:
+        stamp = int(as_utc(entered).timestamp())  # type: ignore[union-attr]
+        prefixes = tuple(f"{kind}:{app_id}:{stamp}:" for kind in MATCH_NOTICES)
+        return any(key.startswith(prefixes) for key in keys.get(app_id, []))
+
+    return [app_id for app_id, entered in rows if not matched(app_id, entered)]
 
 
 def queue_new_cases(session: Session, now: datetime | None = None) -> int:

@@ -83,3 +83,42 @@ def test_critical_cases_submitted_last_are_routed_and_notified_first(
     assert all(to != "submitted" for _, _, to in events[-ORDINARY:])
     monkeypatch.delenv("AMPARO_SMTP_HOST")
     reset_settings()
+
+
+@pytest.mark.slow
+def test_a_critical_shelter_case_is_matched_in_the_run_that_routes_it(
+        sqlite_url: str, smtp_sink: SmtpSink, prefect_harness, monkeypatch) -> None:  # noqa: ANN001
+    """One Prefect run takes a critical shelter case from submitted to matched with its
+    coordinators e-mailed; its `match-shelter` and `send-notices` rows then finish without a
+    run of their own (a run costs Prefect's per-run overhead; critical cases wait for it)."""
+    from sqlmodel import select
+
+    from models.applications.tables import Application
+    from models.core.notices import Notice
+    from models.core.settings import reset_settings
+
+    monkeypatch.setenv("AMPARO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("AMPARO_SMTP_PORT", str(smtp_sink.port))
+    reset_settings()
+    seed_programme()
+    make_staff(role="shelter_coordinator", email="coordinator@example.invalid")
+    runs: list[str] = []
+    real_run = dispatch._run_in_process
+    monkeypatch.setattr(dispatch, "_run_in_process",
+                        lambda flow, ids: (runs.append(flow), real_run(flow, ids)))
+    [case] = _submit([application(7, kind="shelter", profile="critical",
+                                  rng=random.Random(5))])
+    while dispatch.dispatch_once():
+        pass
+
+    assert runs == ["process-application"]
+    with session_scope() as session:
+        assert session.get(Application, case).status == "matching"
+        notices = session.exec(select(Notice).where(Notice.application_id == case)).all()
+    kinds = sorted(n.kind for n in notices)
+    assert kinds in (["shelter_matches", "shelter_matching"],
+                     ["shelter_matching", "shelter_no_match"])
+    assert all(n.sent_at is not None for n in notices)
+    assert len(smtp_sink.messages) == len(notices) == 2  # each once
+    monkeypatch.delenv("AMPARO_SMTP_HOST")
+    reset_settings()
