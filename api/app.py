@@ -72,6 +72,9 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Amparo", version="1.0.0", lifespan=lifespan,
                   description="Rapid-response protection for women human rights defenders.")
     install_error_handlers(app)
+    from flows.dispatch import wake_dispatcher
+    from models.applications.service import on_submissions_committed
+    on_submissions_committed(wake_dispatcher)  # new cases wake the flow runner, once a batch
     for module in (people, health, intake_pdf, applications, reviews, money, webhooks, shelter, visas):
         app.include_router(module.router, prefix=API_PREFIX)
     for page in (apply, status, staff):

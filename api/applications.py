@@ -48,9 +48,9 @@ class AnswerIn(StatusIn):
                          "id and receipt instead of a second application.")
 def submit(data: ApplicationIn,
            idempotency_key: Annotated[str | None, Header()] = None) -> Any:
-    # Committed with the submissions of other clients arriving at the same moment.
+    # Committed with the submissions of other clients arriving at the same moment; the flow
+    # runner is woken once per such batch (api/app.py).
     result = submit_grouped(data=data, submission_key=idempotency_key)
-    _wake()
     return JSONResponse(result.model_dump(), status_code=201)
 
 

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SessionDep, client_key
-from flows.dispatch import wake_dispatcher
 from forms.pdf.errors import PdfRejected
 from forms.pdf.parsed import ParsedForm
 from forms.pdf.sandbox import read_pdf_limited
@@ -81,6 +80,5 @@ async def submit_pdf(request: Request, session: SessionDep) -> Any:
                       fields=unread_fields(parsed))
     application = ApplicationIn.model_validate(parsed.application)
     result = await run_in_threadpool(submit_grouped, data=application)  # group commit
-    wake_dispatcher()
     return JSONResponse(result.model_dump(), status_code=201)
 

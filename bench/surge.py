@@ -6,8 +6,9 @@
 
 Reports: intake throughput and p50/p99 latency; the time until the whole backlog is triaged
 and routed (from the first submission); submission → reviewer notice (e-mail sent) for the
-critical cases submitted mid-surge (p50/p95); the server's peak memory (its process tree,
-its flow runner included); nothing lost (in = routed). Staff notices go to a discarding
+critical cases submitted mid-surge (p50/p95); when every reviewer notice has been e-mailed
+(ordinary cases' notices wait for routing); the server's peak memory (its process tree,
+its flow runner included, until the last e-mail); nothing lost (in = routed). Staff notices go to a discarding
 mail server in a process of its own. Baselines: the same domain
 functions in a loop (bench/surge_domain.py) and a bare FastAPI + SQLModel insert endpoint
 (bench/baseline_fastapi.py) driven by the same client.
@@ -74,6 +75,11 @@ def _db(data_dir: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{data_dir / 'amparo.db'}?mode=ro", uri=True, timeout=30)
 
 
+def _iso(epoch: float) -> str:
+    """An epoch as the database stores times (naive UTC, ISO)."""
+    return datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+
+
 def _ts(value: str) -> float:
     return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).timestamp()
 
@@ -106,6 +112,20 @@ def critical_notice_seconds(data_dir: Path, submitted: dict[str, float],
                     found[app_id] = _ts(sent) - submitted[app_id]
         time.sleep(0.5)
     return list(found.values()), len(submitted) - len(found)
+
+
+def wait_notices_sent(data_dir: Path, timeout: float) -> tuple[float | None, int, int]:
+    """Time (epoch) when every queued reviewer notice has been e-mailed (None on timeout),
+    with how many were sent and queued by then."""
+    deadline = time.time() + timeout
+    while True:
+        with _db(data_dir) as db:
+            queued, sent = db.execute("SELECT count(*), count(sent_at) FROM notice").fetchone()
+        if queued and sent == queued:
+            return time.time(), sent, queued
+        if time.time() > deadline:
+            return None, sent, queued
+        time.sleep(0.5)
 
 
 def _status_counts(data_dir: Path) -> dict[str, int]:
@@ -161,12 +181,19 @@ def amparo(bodies: list[tuple[str, dict]], work: Path, concurrency: int, drain_t
             critical = {a["id"]: load.sent_at[i] for i, (p, _) in enumerate(bodies)
                         if p == "critical" and i in middle and (a := load.answers[i])}
             notice_s, missing = critical_notice_seconds(data_dir, critical, 120)
+            with _db(data_dir) as db:  # when the last case was routed
+                sent_at_routed = db.execute("SELECT count(*) FROM notice WHERE sent_at <= ?",
+                                            (_iso(routed_at),)).fetchone()[0] if routed_at else 0
+            mailed_at, sent, queued = wait_notices_sent(data_dir, drain_timeout)
         start = min(load.sent_at)
         return {"intake": load.summary(), "warmup_ok": bool(warm.latencies),
                 "drain_seconds": round(routed_at - start, 2) if routed_at else None,
                 "critical": {"count": len(critical), "without_notice": missing,
                              "p50_s": round(percentile(notice_s, 50), 2),
                              "p95_s": round(percentile(notice_s, 95), 2)},
+                "notices": {"queued": queued, "sent_when_routed": sent_at_routed,
+                            "all_sent_seconds": round(mailed_at - start, 2) if mailed_at
+                            else None, "sent": sent},
                 "peak_memory_mb": memory.peak_mb, "statuses": (counts := _status_counts(data_dir)),
                 "in": len(load.latencies) + len(warm.latencies),
                 "routed": sum(v for k, v in counts.items() if k not in UNROUTED),

@@ -22,7 +22,6 @@ from forms.web.pdf_values import REJECTIONS, UNREAD, values_from_pdf
 from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
 from forms.web.upload import capped_form, file_bytes
 from forms.web.validate import form_values, to_application, validate
-from flows.dispatch import wake_dispatcher
 from models.applications.service import submit_grouped
 from models.core.crypto import normalise_receipt
 from models.core.errors import AmparoError, NotFound
@@ -101,7 +100,6 @@ async def submit(request: Request, kind: str, values: dict[str, Any], *,
     except AmparoError:
         return form_page(request, kind, lang=lang, values=values, submission=token,
                          notice=NOT_SENT, status_code=409)
-    wake_dispatcher()
     return receipt_page(request, result.receipt, lang=lang)
 
 

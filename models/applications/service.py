@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -150,6 +151,12 @@ def answer_repeat(session: Session, prepared: PreparedSubmission) -> SubmitResul
 
 _INTAKE_WRITER: GroupCommit[PreparedSubmission, SubmitResult | None] = GroupCommit(
     store_submission, name="intake-writer", write_batch=store_submissions)
+
+
+def on_submissions_committed(hook: Callable[[], None] | None) -> None:
+    """Call `hook` after each committed batch of `submit_grouped` (the API wakes the flow
+    runner once per batch, not once per request)."""
+    _INTAKE_WRITER.after_commit = hook
 
 
 def _programme_or_previous(session: Session, data: ApplicationIn, key_hash: str | None,

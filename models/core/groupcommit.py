@@ -42,7 +42,7 @@ class GroupCommit(Generic[T, R]):
         self._write_batch_fn = write_batch
         self._name = name
         self._max_batch = max_batch
-        self._after_commit = after_commit
+        self.after_commit = after_commit
         self._queue: queue.SimpleQueue[tuple[T, Future[R]]] = queue.SimpleQueue()
         self._started_in = 0  # the pid whose writer thread runs (none after a fork)
         self._start_lock = threading.Lock()
@@ -110,8 +110,8 @@ class GroupCommit(Generic[T, R]):
             future.set_result(result)
 
     def _committed(self) -> None:
-        if self._after_commit is not None:
+        if self.after_commit is not None:
             try:
-                self._after_commit()
+                self.after_commit()
             except Exception as exc:  # noqa: BLE001 - a missed wake is caught by the poll
                 log.warning("%s: after-commit hook failed: %s", self._name, type(exc).__name__)

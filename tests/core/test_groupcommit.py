@@ -123,3 +123,13 @@ def test_a_batch_writer_writes_the_batch_and_a_failed_batch_is_written_item_by_i
     assert _stored(["m-1", "m-2", "poison", *first]) == {"m-1", "m-2", "poison", *first}
     with new_session() as s:
         assert audit.verify(s).ok
+
+
+def test_the_after_commit_hook_runs_once_a_batch(sqlite_url) -> None:  # noqa: ANN001
+    commits: list[int] = []
+    writer = _Recorder()
+    group = GroupCommit(writer, name="test-group-hook",
+                        after_commit=lambda: commits.append(len(writer.sessions)))
+    _run_concurrently(group, [f"h-{i}" for i in range(10)])
+    assert commits and len(commits) == len(set(writer.sessions)) < 10
+    assert commits[-1] == 10  # the last call came after every write
