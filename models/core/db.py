@@ -1,10 +1,19 @@
 """Engine and sessions. One unit of work per request or step, committed at the edge.
 
-SQLite: WAL, foreign keys, and every transaction begins IMMEDIATE so writers serialise
-(our stand-in for row locks). PostgreSQL: `SELECT ... FOR UPDATE` via `lock()`.
+Two kinds of session. A **write** session (the default: flows, CLI, POST routes) begins
+each SQLite transaction IMMEDIATE through the write gate, so writers serialise (our
+stand-in for row locks; models/core/writegate.py). A **read** session (`read_only=True`:
+GET pages and API reads) begins DEFERRED with `PRAGMA query_only`: in WAL mode it reads a
+snapshot and never waits for a writer, and a write attempted through it fails loudly
+instead of queuing. PostgreSQL: `SELECT ... FOR UPDATE` via `lock()`; both kinds are plain.
+
+No transaction may begin on a thread that serves the API's event loop
+(`forbid_blocking_here`): a database wait there stalls every request, including the ones
+whose clean-up would end that wait.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,7 +26,25 @@ from models.core import writegate
 from models.core.settings import get_settings
 
 _engine: Engine | None = None
+_readers: dict[int, Engine] = {}  # id(engine) -> its read-only variant (shares the pool)
+_loop_threads: set[int] = set()   # threads of an event loop: no database work there
+READ_ONLY = "amparo_read_only"
 T = TypeVar("T")
+
+
+class BlockingOnEventLoop(RuntimeError):
+    """A database transaction began on the event loop's thread: a programming error (the
+    route must be a plain `def`, or hand the work to a thread)."""
+
+
+def forbid_blocking_here() -> None:
+    """Called on the API's event loop: any transaction begun on this thread raises."""
+    _loop_threads.add(threading.get_ident())
+
+
+def _refuse_on_loop(_conn: Any) -> None:
+    if threading.get_ident() in _loop_threads:
+        raise BlockingOnEventLoop("database work on the event loop's thread")
 
 
 def make_engine(url: str) -> Engine:
@@ -25,7 +52,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine, _gate_file(engine))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # More connections than request threads (api/app.py) plus the dispatcher's lanes, so a
+    # thread never waits for a connection that another waiting thread holds.
+    engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20,
+                           pool_timeout=60)
+    event.listen(engine, "begin", _refuse_on_loop)
+    return engine
 
 
 def _gate_file(engine: Engine) -> str | None:
@@ -51,7 +83,15 @@ def _configure_sqlite(engine: Engine, gate_file: str | None) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        writegate.begin_through(gate, conn)
+        _refuse_on_loop(conn)
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        if conn.info.get("query_only", False) != read_only:  # pooled: set once per change
+            conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            conn.info["query_only"] = read_only
+        if read_only:
+            conn.exec_driver_sql("BEGIN")  # deferred: a WAL snapshot, no lock taken
+        else:
+            writegate.begin_through(gate, conn)
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
@@ -75,16 +115,26 @@ def reset_engine() -> None:
     if _engine is not None:
         _engine.dispose()
     _engine = None
+    _readers.clear()
 
 
-def new_session() -> Session:
-    return Session(get_engine(), expire_on_commit=False)
+def _read_engine(engine: Engine) -> Engine:
+    reader = _readers.get(id(engine))
+    if reader is None:
+        reader = _readers[id(engine)] = engine.execution_options(**{READ_ONLY: True})
+    return reader
+
+
+def new_session(*, read_only: bool = False) -> Session:
+    """A session; `read_only` ones never wait for writers (and cannot write)."""
+    engine = get_engine()
+    return Session(_read_engine(engine) if read_only else engine, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     """A transaction: committed when the block ends, rolled back on any error."""
-    session = new_session()
+    session = new_session(read_only=read_only)
     try:
         yield session
         session.commit()

@@ -37,13 +37,68 @@ def test_an_urgent_writer_passes_writers_that_queued_before_it() -> None:
     assert order == ["flow", "intake"]
 
 
-def test_a_leaked_hold_is_taken_over_after_the_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_leaked_hold_is_never_taken_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two holders would turn a stall into `database is locked`: a waiter gets Busy."""
+    from models.core.errors import Busy
     monkeypatch.setattr(writegate, "WAIT_SECONDS", 0.2)
     gate = writegate.WriteGate()
     gate.acquire()  # never released: a leaked transaction
+    outcome: list[str] = []
+
+    def other() -> None:
+        try:
+            gate.acquire()
+            outcome.append("acquired")
+        except Busy:
+            outcome.append("busy")
+
+    thread = threading.Thread(target=other)
     start = time.monotonic()
-    assert gate.acquire() is True
-    assert time.monotonic() - start < 2
+    thread.start()
+    thread.join(5)
+    assert outcome == ["busy"] and time.monotonic() - start < 2
+
+
+def test_a_nested_write_in_one_context_is_refused_at_once() -> None:
+    gate = writegate.WriteGate()
+    gate.acquire()
+    start = time.monotonic()
+    with pytest.raises(writegate.NestedWrite):
+        gate.acquire()
+    assert time.monotonic() - start < 0.5
+    gate.release()
+
+
+def test_a_hold_released_by_another_thread_frees_this_one() -> None:
+    """FastAPI ends a route's session on another thread than the route's: the thread that
+    began it may meanwhile serve another request and write again (no false nesting)."""
+    gate = writegate.WriteGate()
+    gate.acquire()
+    release = threading.Thread(target=gate.release)
+    release.start()
+    release.join(5)
+    gate.acquire()  # this context's token is stale, not nested
+    gate.release()
+
+
+def test_waiters_are_served_in_arrival_order() -> None:
+    gate = writegate.WriteGate()
+    gate.acquire()
+    order: list[int] = []
+
+    def write(n: int) -> None:
+        gate.acquire()
+        order.append(n)
+        gate.release()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    gate.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == [0, 1, 2, 3, 4]
 
 
 # --- across processes (the API and its flow runner) -------------------------------------
