@@ -4,6 +4,11 @@ pdfminer (under pdfplumber) has no limits of its own: a 1 GB-inflating stream on
 60 s and took 2.3 GB here. So the parent checks what is cheap (size, magic bytes, the end
 marker) and a child process with memory, CPU, file and wall-clock limits does the parsing.
 Every failure becomes a ``PdfRejected`` with a stable code and a message free of file content.
+
+The child is forked from a warm zygote (forms/pdf/zygote.py: pdfplumber already imported, a
+minimal environment), one fresh child per file: a start costs milliseconds, not the ~150 ms
+of a new interpreter importing pdfplumber. Should no zygote be available, a fresh interpreter
+(``python -m forms.pdf.worker``) does the same job, only slower.
 """
 from __future__ import annotations
 
@@ -11,14 +16,20 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from forms.pdf.errors import PdfRejected
 from forms.pdf.parsed import ParsedForm
+from forms.pdf.zygote_client import WarmParser, ZygoteUnavailable
 
 PDF_MAGIC = b"%PDF-"
 EOF_WINDOW = 2048          # "%%EOF" must appear this close to the end of a complete file
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Children alive at once: more than the cores only adds memory (each may take memory_mb),
+# not speed; further callers queue here, outside their wall-clock limit.
+MAX_CHILDREN = max(2, os.cpu_count() or 2)
+_SLOTS = threading.BoundedSemaphore(MAX_CHILDREN)
 
 
 def check_bytes(data: bytes, *, max_bytes: int) -> None:
@@ -33,8 +44,24 @@ def check_bytes(data: bytes, *, max_bytes: int) -> None:
 
 def read_pdf_limited(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, timeout_s: float = 10,
                      memory_mb: int = 512, cpu_s: int = 8, max_pages: int = 4) -> ParsedForm:
-    """Parse a filled Amparo form in a limited subprocess; raises PdfRejected."""
+    """Parse a filled Amparo form in a limited child process; raises PdfRejected.
+
+    Thread-safe: every call gets a child of its own."""
     check_bytes(data, max_bytes=max_bytes)
+    limits = {"memory_mb": memory_mb, "cpu_s": cpu_s, "max_pages": max_pages}
+    with _SLOTS:
+        try:
+            answer = ZYGOTE.parse(data, timeout_s=timeout_s, **limits)
+        except ZygoteUnavailable:
+            answer = read_cold(data, timeout_s=timeout_s, **limits)
+        except TimeoutError:  # the child has been killed
+            raise PdfRejected("timeout", "Reading the file took too long.") from None
+    return _answer(answer)
+
+
+def read_cold(data: bytes, *, timeout_s: float, memory_mb: int, cpu_s: int,
+              max_pages: int) -> bytes | None:
+    """The fallback: a fresh interpreter per file. Its output, or None if it did not exit 0."""
     cmd = [sys.executable, "-s", "-m", "forms.pdf.worker", str(memory_mb), str(cpu_s),
            str(max_pages)]
     try:
@@ -42,7 +69,7 @@ def read_pdf_limited(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, timeout_
                               cwd=PROJECT_ROOT, env=_child_env(), check=False)
     except subprocess.TimeoutExpired:  # run() has killed the child already
         raise PdfRejected("timeout", "Reading the file took too long.") from None
-    return _answer(proc.returncode, proc.stdout)
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def _child_env() -> dict[str, str]:
@@ -54,14 +81,17 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _answer(returncode: int, stdout: bytes) -> ParsedForm:
-    """Turn the child's exit and output into a form or a rejection; stderr is never read."""
-    if returncode != 0:
+ZYGOTE = WarmParser(env=_child_env, cwd=PROJECT_ROOT)
+
+
+def _answer(output: bytes | None) -> ParsedForm:
+    """Turn the child's answer into a form or a rejection; stderr is never read."""
+    if output is None:
         # Killed by a signal (SIGXCPU, SIGSEGV from a blown stack) or died of MemoryError
         # outside the parser's own handler: either way, a limit was reached.
         raise PdfRejected("resource_limit", "Reading the file went over the allowed resources.")
     try:
-        answer = json.loads(stdout)
+        answer = json.loads(output)
         if answer.get("ok"):
             return ParsedForm.from_json(answer["result"])
         code, message = str(answer["code"]), str(answer["message"])

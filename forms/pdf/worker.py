@@ -1,9 +1,11 @@
-"""Subprocess entry point: limit ourselves, read a PDF on stdin, write JSON on stdout.
+"""What a PDF-parsing child does: limit itself, parse, answer in JSON.
 
-Run as ``python -m forms.pdf.worker AS_MB CPU_S MAX_PAGES``. The limits are set here, first
-thing, before pdfminer is imported or a byte of input is read: a preexec_fn in the parent
+Two ways in. Usually a child forked by the warm fork server (forms/pdf/zygote.py) calls
+``limit`` and ``run``. The cold fallback runs this module as a fresh interpreter:
+``python -m forms.pdf.worker AS_MB CPU_S MAX_PAGES``, the PDF on stdin, the answer on stdout.
+Either way the limits are set before a byte of input is read: a preexec_fn in the parent
 would do the same but is unsafe in a threaded server (the API runs uploads in a thread pool).
-Output is ``{"ok": true, "result": {...}}`` or ``{"ok": false, "code": ..., "message": ...}``.
+The answer is ``{"ok": true, "result": {...}}`` or ``{"ok": false, "code": ..., "message": ...}``.
 """
 from __future__ import annotations
 
@@ -25,8 +27,13 @@ def limit(memory_mb: int, cpu_s: int) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
+def encode(answer: dict[str, object]) -> bytes:
+    return json.dumps(answer, ensure_ascii=True).encode("ascii")
+
+
 def run(data: bytes, max_pages: int) -> dict[str, object]:
-    from forms.pdf.errors import PdfRejected  # imported after the limits are in place
+    # Imported here so the cold path has its limits in place first (the zygote preloads them).
+    from forms.pdf.errors import PdfRejected
     from forms.pdf.reader import parse_pdf
 
     try:
@@ -61,7 +68,7 @@ def main(argv: list[str]) -> int:
     limit(memory_mb, cpu_s)
     data = sys.stdin.buffer.read()
     answer = run(data, max_pages)
-    sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=True).encode("ascii"))
+    sys.stdout.buffer.write(encode(answer))
     sys.stdout.buffer.flush()
     return 0
 
