@@ -61,8 +61,10 @@ def serve(host: str = typer.Option("127.0.0.1"), migrate: bool = typer.Option(Tr
     if migrate:
         db_upgrade()
     from api.app import create_app
+    proxies = get_settings().trusted_proxies  # X-Forwarded-For only from these (else spoofable)
     uvicorn.run(create_app(), host=host, port=get_settings().port, log_level="info",
-                access_log=False)  # access logs would carry paths and client addresses
+                access_log=False,  # access logs would carry paths and client addresses
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 @app.command()
@@ -100,6 +102,52 @@ def user_add(email: str, role: str = typer.Option(..., "--role"),
     if generated:
         typer.echo(f"password={generated}")
     typer.echo(f"totp_secret={totp}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every staff account: e-mail, role, active or disabled, last sign-in."""
+    from sqlmodel import select
+    from models.core.db import session_scope
+    from models.people.tables import StaffUser
+
+    with session_scope(read_only=True) as session:
+        users = session.exec(select(StaffUser).order_by(StaffUser.email)).all()
+        for u in users:
+            last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+            typer.echo(f"{u.email}\t{u.role}\t{'active' if u.active else 'disabled'}\t{last}")
+
+
+def _with_user(email: str, action) -> None:  # noqa: ANN001
+    """Run `action(session, user)` on the account with this e-mail; errors exit 2."""
+    from models.core.db import session_scope
+    from models.core.errors import AmparoError
+    from models.people.service import user_by_email
+
+    try:
+        with session_scope() as session:
+            action(session, user_by_email(session, email))
+    except AmparoError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@user_app.command("disable")
+def user_disable(email: str) -> None:
+    """Shut a staff member out at once: every token and page session ends."""
+    from models.people.service import set_active
+    _with_user(email, lambda s, u: set_active(s, user=u, active=False, actor_id="cli"))
+    typer.echo(f"disabled: {email}")
+
+
+@user_app.command("reset")
+def user_reset(email: str) -> None:
+    """A new password and authenticator secret (printed once); earlier sessions end."""
+    from models.people.service import reset_credentials
+    out: list[str] = []
+    _with_user(email, lambda s, u: out.extend(reset_credentials(s, user=u, actor_id="cli")))
+    typer.echo(f"password={out[0]}")
+    typer.echo(f"totp_secret={out[1]}")
 
 
 @audit_app.command("verify")

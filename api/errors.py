@@ -22,8 +22,10 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AmparoError)
     async def _amparo(_req: Request, exc: AmparoError) -> JSONResponse:
+        wait = getattr(exc, "retry_after", 0)
         return JSONResponse(error_body(exc.code, exc.message, exc.fields),
-                            status_code=exc.http_status)
+                            status_code=exc.http_status,
+                            headers={"Retry-After": str(wait)} if wait else None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError) -> JSONResponse:

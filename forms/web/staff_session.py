@@ -15,11 +15,10 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import COOKIE, LIFETIME, decode_token
+from api.auth import COOKIE, LIFETIME, staff_for_token
 from api.deps import SessionDep
 from forms import csrf
 from forms.render import render
-from models.core.errors import Unauthorized
 from models.people.tables import StaffUser
 
 LOGIN = "/staff/login"
@@ -42,15 +41,7 @@ def safe_next(target: str | None) -> str:
 
 
 def user_from_cookie(request: Request, session: SessionDep) -> StaffUser | None:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return None
-    try:
-        user_id = decode_token(token)
-    except Unauthorized:
-        return None
-    user = session.get(StaffUser, user_id)
-    return user if user is not None and user.active else None
+    return staff_for_token(session, request.cookies.get(COOKIE))
 
 
 def page_user(request: Request, session: SessionDep) -> StaffUser:

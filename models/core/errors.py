@@ -67,6 +67,10 @@ class TooManyRequests(AmparoError):
     code = "rate_limited"
     http_status = 429
 
+    def __init__(self, message: str = "", *, retry_after: int = 0, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.retry_after = retry_after  # seconds; sent as Retry-After
+
 
 class TooLarge(AmparoError):
     """The upload is too large."""

@@ -38,6 +38,9 @@ class Settings:
     dispatcher_enabled: bool = True
     stale_dispatch_seconds: int = 300  # a claimed outbox row older than this is re-queued
     retention_days: int = 365  # personal data of ended cases is erased after this
+    # Addresses (or CIDRs, comma-separated) of the reverse proxies whose X-Forwarded-For is
+    # believed; empty: none, the socket's peer is the client (rate limits key on it).
+    trusted_proxies: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -140,6 +143,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         dispatcher_enabled=env.get("AMPARO_DISPATCHER", "on") != "off",
         stale_dispatch_seconds=int(env.get("AMPARO_STALE_SECONDS", "300")),
         retention_days=int(env.get("AMPARO_RETENTION_DAYS", "365")),
+        trusted_proxies=env.get("AMPARO_TRUSTED_PROXIES", "").strip(),
     )
 
 

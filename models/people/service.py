@@ -1,7 +1,10 @@
 """Staff accounts: argon2 passwords, TOTP second factor, the dummy-hash trick."""
 from __future__ import annotations
 
+import hmac
 import secrets
+import time
+from datetime import datetime, timezone
 
 import pyotp
 from argon2 import PasswordHasher
@@ -9,8 +12,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from models.core import audit
+from models.core.base import utcnow
 from models.core.crypto import aad_for, decrypt, encrypt
-from models.core.errors import Conflict, Invalid, Unauthorized
+from models.core.db import lock
+from models.core.errors import Conflict, Invalid, NotFound, Unauthorized
 from models.people.tables import Panel, PanelMember, Role, StaffUser
 
 _hasher = PasswordHasher()
@@ -50,7 +55,10 @@ def totp_secret_of(user: StaffUser) -> str:
     return decrypt(user.totp_secret_enc, aad_for("staff_user", user.id, "totp")) or ""
 
 
-def authenticate(session: Session, *, email: str, password: str, otp: str) -> StaffUser:
+def check_credentials(session: Session, *, email: str, password: str,
+                      otp: str) -> tuple[StaffUser, int]:
+    """The user and the TOTP time step her code matched; Unauthorized otherwise. Reads only
+    (the argon2 check is slow: callers run it outside any write transaction)."""
     user = session.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -59,8 +67,76 @@ def authenticate(session: Session, *, email: str, password: str, otp: str) -> St
         ok = False
     if not ok or not user or not user.active:
         raise Unauthorized("wrong e-mail, password or code")
-    if not pyotp.TOTP(totp_secret_of(user)).verify(str(otp).strip(), valid_window=1):
+    step = _totp_step(totp_secret_of(user), str(otp).strip())
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        raise Unauthorized("wrong e-mail, password or code")  # wrong, or already used
+    return user, step
+
+
+def _totp_step(secret: str, code: str) -> int | None:
+    """The time step (of now and one either side) whose code this is, None when none."""
+    totp, now = pyotp.TOTP(secret), time.time()
+    for offset in (0, -1, 1):
+        at = now + offset * totp.interval
+        if hmac.compare_digest(totp.at(at), code):
+            return totp.timecode(datetime.fromtimestamp(at, tz=timezone.utc))
+    return None
+
+
+def record_login(session: Session, *, user_id: str, step: int) -> StaffUser:
+    """Spend the TOTP step under a row lock (two logins with one code: one wins)."""
+    user = lock(session, StaffUser, user_id)
+    if user is None or not user.active or (
+            user.totp_last_step is not None and step <= user.totp_last_step):
         raise Unauthorized("wrong e-mail, password or code")
+    user.totp_last_step, user.last_login_at = step, utcnow()
+    session.add(user)
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str, otp: str) -> StaffUser:
+    """Both steps in one session (the CLI and tests; routes split them)."""
+    user, step = check_credentials(session, email=email, password=password, otp=otp)
+    return record_login(session, user_id=user.id, step=step)
+
+
+def end_sessions(session: Session, *, user: StaffUser) -> None:
+    """Every token and page session of this person stops working (logout, reset, disable)."""
+    user.session_version += 1
+    session.add(user)
+
+
+def reset_credentials(session: Session, *, user: StaffUser,
+                      actor_id: str) -> tuple[str, str]:
+    """A new password and authenticator secret; every earlier session ends. Returns both."""
+    password, totp_secret = new_password(), pyotp.random_base32()
+    user.password_hash = _hasher.hash(password)
+    user.totp_secret_enc = encrypt(totp_secret, aad_for("staff_user", user.id, "totp"))  # type: ignore[assignment]
+    user.totp_last_step = None
+    end_sessions(session, user=user)
+    audit.record(session, actor=actor_id, action="staff.reset", entity="staff_user",
+                 entity_id=user.id, data={})
+    return password, totp_secret
+
+
+def set_active(session: Session, *, user: StaffUser, active: bool, actor_id: str) -> None:
+    """Disable or enable; the last active admin cannot be disabled."""
+    if not active and user.role == Role.admin and user.active:
+        admins = session.exec(select(StaffUser).where(StaffUser.role == Role.admin,
+                                                      StaffUser.active == True)).all()  # noqa: E712
+        if len(admins) <= 1:
+            raise Conflict("the last active admin cannot be disabled")
+    if user.active != active:
+        user.active = active
+        end_sessions(session, user=user)
+        audit.record(session, actor=actor_id, action="staff.enabled" if active else
+                     "staff.disabled", entity="staff_user", entity_id=user.id, data={})
+
+
+def user_by_email(session: Session, email: str) -> StaffUser:
+    user = session.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
+    if user is None:
+        raise NotFound("no staff member with this e-mail")
     return user
 
 

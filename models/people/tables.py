@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.core.base import id_field, time_field
@@ -29,6 +29,10 @@ class StaffUser(SQLModel, table=True):
     active: bool = True
     created_at: datetime = time_field(nullable=False, default_now=True)
     last_login_at: datetime | None = time_field()
+    # Carried in every token and page session; logout, a reset or disabling bumps it, so
+    # every earlier session of this person ends at once (api/auth.py).
+    session_version: int = 0
+    totp_last_step: int | None = Field(default=None, sa_type=BigInteger)  # a code is used once
 
 
 class Panel(SQLModel, table=True):

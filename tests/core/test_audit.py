@@ -54,3 +54,11 @@ class TestAuditChain:
         with session_scope() as s:
             s.exec(text("DELETE FROM audit_event WHERE seq=3"))  # type: ignore[call-overload]
         assert not _verify().ok
+
+    def test_removed_last_events_with_the_head_are_detected(self, db_url: str) -> None:
+        _write(5)
+        with session_scope() as s:
+            s.exec(text("DELETE FROM audit_event WHERE seq >= 4"))  # type: ignore[call-overload]
+            s.exec(text("DELETE FROM audit_head"))  # type: ignore[call-overload]
+        result = _verify()
+        assert not result.ok and "head" in result.reason
