@@ -1,14 +1,17 @@
 """The application of CONTRACT.md, validated. Shared by the API, the web form and the PDF reader."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
+                      field_validator, model_validator)
 from pydantic_core import InitErrorDetails
+
+from models.core.dates import PassportExpiry, StayStart
 
 LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -16,6 +19,27 @@ Text4000 = Annotated[str, Field(min_length=1, max_length=4000)]
 # A light check on purpose: reserved test domains (example.invalid) and unusual but real
 # addresses must pass; whether mail arrives is not ours to decide at intake.
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# Direction overrides and isolates can make a name read differently on a staff page than it
+# was typed ("Trojan source"): removed from names. Arabic needs none of them to show right.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _clean_text(value: str) -> str:
+    value = value.translate(_BIDI_CONTROLS).strip()
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("remove the control characters")
+    return value
+
+
+def _clean_name(value: str) -> str:
+    value = _clean_text(value)
+    if not value:
+        raise ValueError("give a name")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_clean_name)]
+OptionalName = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
 
 
 class ThreatType(StrEnum):
@@ -42,13 +66,20 @@ class Perpetrator(StrEnum):
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, v: Any) -> Any:
+        if isinstance(v, str) and "\x00" in v:  # truncates in C libraries, hides text
+            raise ValueError("remove the NUL character")
+        return v
+
 
 class ApplicantIn(_Strict):
-    name: Text200
+    name: Name
     email: Email | None = None
     phone: Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()\-.]{5,40}$")] | None = None
     country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
-    organisation: Annotated[str, Field(max_length=200)] | None = None
+    organisation: OptionalName | None = None
     pronouns: Annotated[str, Field(max_length=40)] | None = None
 
     @field_validator("country")
@@ -72,8 +103,8 @@ class ThreatIn(_Strict):
 
 
 class EndorserIn(_Strict):
-    name: Text200
-    organisation: Annotated[str, Field(max_length=200)] | None = None
+    name: Name
+    organisation: OptionalName | None = None
     contact: Annotated[str, Field(min_length=3, max_length=200)]
 
 
@@ -93,7 +124,7 @@ class ShelterRequest(_Strict):
     people: Annotated[int, Field(ge=1, le=20)]
     children: Annotated[int, Field(ge=0, le=19)] = 0
     needs: Annotated[str, Field(max_length=2000)] | None = None
-    from_date: date
+    from_date: StayStart
     nights: Annotated[int, Field(ge=1, le=365)]
     features: list[str] = Field(default_factory=list, max_length=20)
     avoid_region: Annotated[str, Field(max_length=100)] | None = None
@@ -107,7 +138,7 @@ class ShelterRequest(_Strict):
 
 class VisaRequest(_Strict):
     destination_country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
-    passport_valid_until: date | None = None
+    passport_valid_until: PassportExpiry | None = None
     family_members: Annotated[int, Field(ge=0, le=20)] = 0
     purpose: Text4000
 

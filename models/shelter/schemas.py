@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.core.dates import CaseDate, StayStart
 from models.shelter.tables import FEATURES
 
 LANGS = ("en", "es", "fr", "pt", "ar", "sw")
@@ -49,7 +50,7 @@ class ShelterIn(_Strict):
 
 class HoldIn(_Strict):
     shelter_id: Annotated[str, Field(min_length=1, max_length=32)]
-    from_date: date
+    from_date: StayStart
     nights: Annotated[int, Field(ge=1, le=730)]
     beds: Annotated[int, Field(ge=1, le=50)]
 
@@ -59,12 +60,12 @@ class ExtendIn(_Strict):
 
 
 class CheckOutIn(_Strict):
-    on_date: date | None = None  # default today: nights after it are freed
+    on_date: CaseDate | None = None  # default today: nights after it are freed
 
 
 class ClosedNightsIn(_Strict):
-    from_date: date
-    to_date: date  # exclusive
+    from_date: StayStart
+    to_date: CaseDate  # exclusive
     closed: bool = True
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from models.core import audit
 from models.core.base import as_utc, utcnow
 from models.core.crypto import aad_for, decrypt, encrypt
 from models.core.db import lock
+from models.core.dates import stay_end
 from models.core.errors import Conflict, Invalid, NotFound
 from models.core.workflow import transition
 from models.programmes.tables import Programme
@@ -99,6 +100,7 @@ def matches(*, session: Session, application: Application,
         raise Conflict("matching starts once the case is in matching", code="not_matching")
     need = need_of(session, application)
     houses = repo.shelters(session)
+    stay_end(need.from_date, need.nights)  # an old row's date out of range: a clear 409
     free = repo.min_free(session, houses, need.from_date, need.nights)
     return rank([house_of(h) for h in houses], need, free, include_refused=include_refused)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
+from models.core.dates import CaseDate
 from models.visas.checklists import REFUSAL_REASONS
 
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
@@ -19,6 +20,9 @@ class ReviewIn(_Strict):
     decision: Literal["approve", "reject"]
 
 
+CaseDateCheck = TypeAdapter(CaseDate)
+
+
 class ItemStateIn(_Strict):
     state: Literal["received", "accepted", "rejected", "waived"]
     problem: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")] | None = None
@@ -26,7 +30,7 @@ class ItemStateIn(_Strict):
 
 class LodgeIn(_Strict):
     embassy_country: Country
-    lodged_on: date
+    lodged_on: CaseDate
 
     @field_validator("embassy_country")
     @classmethod
@@ -41,7 +45,9 @@ class AppointmentIn(_Strict):
     @field_validator("at")
     @classmethod
     def _utc(cls, v: datetime) -> datetime:
-        return v if v.tzinfo else v.replace(tzinfo=timezone.utc)  # forms send local UTC
+        v = v if v.tzinfo else v.replace(tzinfo=timezone.utc)  # forms send local UTC
+        CaseDateCheck.validate_python(v.date())  # a sane window, as for every date
+        return v
 
     @field_validator("country")
     @classmethod
@@ -51,8 +57,8 @@ class AppointmentIn(_Strict):
 
 class DecisionIn(_Strict):
     outcome: Literal["granted", "refused"]
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: CaseDate | None = None
+    valid_until: CaseDate | None = None
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -66,4 +72,4 @@ class DecisionIn(_Strict):
 
 
 class TravelIn(_Strict):
-    travel_date: date
+    travel_date: CaseDate

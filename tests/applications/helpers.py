@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date, timedelta
 from typing import Any
 
 from models.applications.schemas import ApplicationIn
@@ -20,7 +21,7 @@ BASE: dict[str, Any] = {
     "request": {"amount": 3000, "currency": "EUR", "purpose": "Test purpose: secure doors",
                 "cost_types": ["security"]},
 }
-SHELTER_REQUEST = {"people": 2, "children": 1, "from_date": "2030-01-10", "nights": 30}
+SHELTER_REQUEST = {"people": 2, "children": 1, "from_date": (date.today() + timedelta(days=40)).isoformat(), "nights": 30}
 VISA_REQUEST = {"destination_country": "NL", "purpose": "Test visa purpose"}
 
 

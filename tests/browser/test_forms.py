@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 
@@ -16,7 +17,7 @@ DESKTOP = {"width": 1280, "height": 900}
 REQUEST = {
     "grant": {"#f-request-amount": "2500", "#f-request-purpose": "Locks (test)."},
     "shelter": {"#f-request-people": "2", "#f-request-children": "1",
-                "#f-request-from_date": "2026-12-01", "#f-request-nights": "20"},
+                "#f-request-from_date": (date.today() + timedelta(days=30)).isoformat(), "#f-request-nights": "20"},
     "visa": {"#f-request-passport_valid_until": "2028-02-01",
              "#f-request-purpose": "Relocation (test)."},
 }

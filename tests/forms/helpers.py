@@ -1,6 +1,10 @@
 """Filled-in answers for each kind of form (obviously fake people)."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+ARRIVAL = (date.today() + timedelta(days=30)).isoformat()  # intake takes a year ahead at most
+
 COMMON = {
     "applicant.name": "Test Person Alpha",
     "applicant.email": "alpha@example.org",
@@ -19,7 +23,7 @@ REQUESTS = {
     "grant": {"request.amount": "3000", "request.currency": "EUR",
               "request.purpose": "Locks and a safe room (test)."},
     "shelter": {"request.people": "2", "request.children": "1",
-                "request.from_date": "2026-12-01", "request.nights": "30"},
+                "request.from_date": ARRIVAL, "request.nights": "30"},
     "visa": {"request.destination_country": "ES", "request.passport_valid_until": "2028-01-31",
              "request.family_members": "1", "request.purpose": "Relocation (test)."},
 }

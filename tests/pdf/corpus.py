@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import zlib
+from datetime import date, timedelta
 from typing import Iterable
 
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
 from forms.pdf.generate import build_form
+
+ARRIVAL = (date.today() + timedelta(days=45)).isoformat()  # a year ahead at most
 
 COMMON_VALUES = {
     "applicant.name": "Test Person Alpha", "applicant.email": "alpha@example.invalid",
@@ -27,7 +30,7 @@ REQUEST_VALUES = {
     "grant": {"request.amount": "3000", "request.currency": "EUR",
               "request.purpose": "Fake purpose: a safe room."},
     "shelter": {"request.people": "3", "request.children": "1",
-                "request.needs": "Step-free access", "request.from_date": "2030-01-15",
+                "request.needs": "Step-free access", "request.from_date": ARRIVAL,
                 "request.nights": "30"},
     "visa": {"request.destination_country": "DE", "request.passport_valid_until": "2031-06-30",
              "request.family_members": "1", "request.purpose": "Temporary relocation"},
@@ -35,7 +38,7 @@ REQUEST_VALUES = {
 EXPECTED_REQUEST = {
     "grant": {"amount": 3000, "currency": "EUR", "purpose": "Fake purpose: a safe room."},
     "shelter": {"people": 3, "children": 1, "needs": "Step-free access",
-                "from_date": "2030-01-15", "nights": 30},
+                "from_date": ARRIVAL, "nights": 30},
     "visa": {"destination_country": "DE", "passport_valid_until": "2031-06-30",
              "family_members": 1, "purpose": "Temporary relocation"},
 }

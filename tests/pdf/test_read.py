@@ -12,7 +12,7 @@ from forms.pdf.fields import KINDS, THREAT_TYPES
 from forms.pdf.generate import build_form
 from forms.pdf.reader import parse_pdf
 from forms.pdf.sandbox import read_pdf_limited
-from tests.pdf.corpus import (COMMON_VALUES, REQUEST_VALUES, expected, fill, typed_copy)
+from tests.pdf.corpus import (ARRIVAL, COMMON_VALUES, REQUEST_VALUES, expected, fill, typed_copy)
 
 
 def all_values(kind: str) -> dict[str, str]:
@@ -70,7 +70,7 @@ def typed_lines(kind: str, language: str) -> list[str]:
         "grant": ["[R1] Amount requested: 3000", "[R2] Currency: EUR",
                   "[R3] What the grant will pay for: Fake purpose: a safe room."],
         "shelter": ["[R1] Number of people: 3", "[R2] Of whom children: 1",
-                    "[R3] Needs: Step-free access", "[R4] Arrival date: 2030-01-15",
+                    "[R3] Needs: Step-free access", f"[R4] Arrival date: {ARRIVAL}",
                     "[R5] Number of nights: 30"],
         "visa": ["[R1] Destination country: de", "[R2] Passport valid until: 2031-06-30",
                  "[R3] Family members travelling: 1", "[R4] Purpose of travel:",
