@@ -14,6 +14,7 @@ from api import applications, health, money, people, reviews, shelter, visas, we
 from api import intake_pdf  # POST /api/v1/applications/pdf (before applications/{id})
 from api.errors import install_error_handlers
 from forms.web import apply, staff, status
+from forms.web.common import CSP
 from models.core.settings import get_settings
 
 API_PREFIX = "/api/v1"
@@ -45,11 +46,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 class SafeHeaders:
     """Security headers on every answer. Nothing a defender or staff member sees should stay
-    in a shared browser's cache. A plain ASGI middleware: BaseHTTPMiddleware costs ~15% of
-    intake throughput (measured with bench/surge.py)."""
+    in a shared browser's cache. A strict Content-Security-Policy on everything we render
+    (staff pages, the CSV export, the API), the same as the public pages set: no inline
+    script or style, so a stored-XSS payload that slipped past escaping still cannot run.
+    Only the OpenAPI explorer (/docs, /redoc) loads Swagger's own inline code. A plain ASGI
+    middleware: BaseHTTPMiddleware costs ~15% of intake throughput (bench/surge.py)."""
 
     HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"),
                (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+    CSP = (b"content-security-policy", CSP.encode())
+    EXPLORER = ("/docs", "/redoc")
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -59,11 +65,14 @@ class SafeHeaders:
             await self.app(scope, receive, send)
             return
 
+        extra = self.HEADERS if scope["path"].startswith(self.EXPLORER) \
+            else self.HEADERS + [self.CSP]
+
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (k, v) for k, v in self.HEADERS if k not in present]
+                    (k, v) for k, v in extra if k not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

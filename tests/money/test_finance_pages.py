@@ -99,3 +99,24 @@ def test_budget_form(sqlite_client):
     bad = client.post("/staff/finance/budget", data={"csrf_token": token, "programme": programme,
                                                      "currency": "usd", "amount": "lots"})
     assert "not a number" in bad.text
+
+
+def test_staff_pages_and_the_csv_export_carry_a_strict_csp(sqlite_url):
+    """No inline script or style on staff pages: a payload that slipped past escaping
+    could not run (issue 12: second lines of defence). The whole app, as served."""
+    from fastapi.testclient import TestClient
+    from api.app import create_app
+    _d, a, _b, _rev = _world()
+    with TestClient(create_app()) as client:
+        client.cookies.set(COOKIE, a)
+        _check_csp(client)
+
+
+def _check_csp(client) -> None:  # type: ignore[no-untyped-def]
+    for url in ("/staff/finance", "/staff/finance/export.csv", "/staff/login"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        csp = answer.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp, url
+        assert "unsafe-inline" not in csp
+        assert " style=" not in answer.text and "<style" not in answer.text, url
