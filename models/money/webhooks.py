@@ -46,16 +46,48 @@ def verify(payload: bytes, signature: str | None) -> dict[str, Any]:
         raise BadEvent("missing Stripe-Signature")
     import stripe  # lazy: the API process loads the SDK only when a webhook arrives
     try:
-        stripe.Webhook.construct_event(payload, signature, get_settings().stripe_webhook_secret,
-                                       tolerance=TOLERANCE_SECONDS)
+        # the signature only: the SDK's construct_event would also build an Event and fail
+        # with AttributeError on a signed body that is not an object
+        stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature,
+                                              get_settings().stripe_webhook_secret,
+                                              tolerance=TOLERANCE_SECONDS)
         event = json.loads(payload)
     except stripe.SignatureVerificationError:
         raise BadEvent("the signature or its timestamp does not verify") from None
     except ValueError:
         raise BadEvent("the payload is not a Stripe event", code="bad_payload") from None
-    if not isinstance(event, dict) or not event.get("id"):
+    _refuse_future_signature(signature)
+    if not _well_formed(event):  # signed, but not a shape we can apply: 400, not a 500
         raise BadEvent("the payload is not a Stripe event", code="bad_payload")
     return event
+
+
+def _refuse_future_signature(signature: str) -> None:
+    """The SDK refuses a timestamp older than the tolerance, not one in the future: a
+    header signed ahead of time would stay replayable until then."""
+    stamps = [p[2:] for p in signature.split(",") if p.strip().startswith("t=")]
+    try:
+        when = int(stamps[0].strip())
+    except (IndexError, ValueError):
+        raise BadEvent("the signature's timestamp does not verify") from None
+    if when > utcnow().timestamp() + TOLERANCE_SECONDS:
+        raise BadEvent("the signature's timestamp is in the future")
+
+
+def _well_formed(event: Any) -> bool:
+    """id and type strings, created an integer, data.object an object, account a string."""
+    if not isinstance(event, dict):
+        return False
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    created = event.get("created", 0)
+    return (isinstance(event.get("id"), str) and bool(event["id"])
+            and isinstance(event.get("type"), str)
+            and isinstance(created, int) and not isinstance(created, bool) and created >= 0
+            and isinstance(obj, dict)
+            and isinstance(event.get("account"), (str, type(None)))
+            and isinstance(obj.get("id", ""), str)
+            and isinstance(obj.get("created", 0), int) and not isinstance(obj.get("created", 0), bool))
 
 
 def receive(session: Session, event: dict[str, Any]) -> str:

@@ -130,3 +130,28 @@ def test_unknown_transfer_is_stored_and_changes_nothing(client, stripe_fake):
     assert _state(d_id)[0] == "sent"
     with session_scope() as session:
         assert session.exec(select(func.count()).select_from(StripeEvent)).one() == 2
+
+
+def test_a_signature_dated_in_the_future_is_refused(client, stripe_fake):
+    d_id = _sent_disbursement(stripe_fake)
+    event = _paid(stripe_fake, int(time.time()))
+    answer = _post(client, event, timestamp=int(time.time()) + 3600)
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_signature"
+    assert _state(d_id)[0] == "sent"
+
+
+def test_signed_events_of_odd_shapes_get_400_and_change_nothing(client, stripe_fake):
+    d_id = _sent_disbursement(stripe_fake)
+    good = _paid(stripe_fake, int(time.time()))
+    odd = [dict(good, data=[1, 2]), dict(good, data={"object": "text"}),
+           dict(good, created="yesterday"), dict(good, created=True),
+           dict(good, account={"id": ACCT}), dict(good, id=42), dict(good, type=None),
+           dict(good, data={"object": dict(good["data"]["object"], created="soon")}),
+           [good], "just a string", 7]
+    for event in odd:
+        answer = _post(client, event)  # type: ignore[arg-type]
+        assert answer.status_code == 400, (event, answer.text)
+        assert answer.json()["error"]["code"] == "bad_payload"
+    assert _state(d_id)[0] == "sent"
+    with session_scope() as session:
+        assert session.exec(select(func.count()).select_from(StripeEvent)).one() == 0
