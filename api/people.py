@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from api.auth import issue_token
 from api.deps import SessionDep, client_key
@@ -18,6 +19,7 @@ LOGIN_LIMIT, LOGIN_WINDOW = 10, timedelta(minutes=5)
 
 
 async def _credentials(request: Request) -> dict[str, str]:
+    """Read (awaited) before the route, which is `def`: argon2 and the database block."""
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             data = json.loads(await request.body() or b"{}")
@@ -32,8 +34,8 @@ async def _credentials(request: Request) -> dict[str, str]:
 
 
 @router.post("/auth/token")
-async def token(request: Request, session: SessionDep) -> dict:
-    creds = await _credentials(request)
+def token(request: Request, creds: Annotated[dict[str, str], Depends(_credentials)],
+          session: SessionDep) -> dict:
     client = client_key(request)
     if ratelimit.over_limit(session, bucket="login", client=client, limit=LOGIN_LIMIT,
                             window=LOGIN_WINDOW):

@@ -10,12 +10,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import select
 
 from api.deps import SessionDep
 from forms import csrf
 from forms.web import finance_actions
+from forms.web.posted import PostedForm
 from forms.web.staff_session import PageUser, deny_unless, staff_page
 from models.core.base import utcnow
 from models.core.errors import AmparoError
@@ -101,23 +101,24 @@ def reconciliation_page(request: Request, session: SessionDep, user: PageUser) -
 
 
 @router.post("/staff/finance/reconciliation")
-async def reconcile_now(request: Request, session: SessionDep, user: PageUser) -> Response:
+def reconcile_now(request: Request, body: PostedForm, session: SessionDep,
+                  user: PageUser) -> Response:
     denied = deny_unless(request, user, "finance")
     if denied:
         return denied
-    form = await request.form()
-    csrf.require(request, form.get(csrf.FIELD))
+    csrf.require(request, body.form().get(csrf.FIELD))
     session.rollback()  # end the request's transaction: the run uses its own (SQLite locks)
-    await run_in_threadpool(reconcile.run)
+    reconcile.run()
     return RedirectResponse("/staff/finance/reconciliation?done=1", status_code=303)
 
 
 @router.post("/staff/finance/budget")
-async def set_budget(request: Request, session: SessionDep, user: PageUser) -> Response:
+def set_budget(request: Request, body: PostedForm, session: SessionDep,
+               user: PageUser) -> Response:
     denied = deny_unless(request, user, "finance")
     if denied:
         return denied
-    form = await request.form()
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
     currency = str(form.get("currency") or "").strip().upper()[:3]
     try:

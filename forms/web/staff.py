@@ -13,6 +13,7 @@ from api.auth import issue_token
 from api.deps import SessionDep, client_key
 from forms import csrf
 from forms.web import staff_cases
+from forms.web.posted import PostedForm
 from forms.web.staff_session import (PageUser, safe_next, sign_in, sign_out, staff_page,
                                      user_from_cookie)
 from models.core import ratelimit
@@ -39,8 +40,8 @@ def _refused(request: Request, next_url: str, message: str, status: int) -> HTML
 
 
 @router.post("/staff/login", response_class=HTMLResponse)
-async def login(request: Request, session: SessionDep) -> HTMLResponse:
-    form = await request.form()
+def login(request: Request, body: PostedForm, session: SessionDep) -> HTMLResponse:
+    form = body.form()
     next_url = safe_next(str(form.get("next") or ""))
     if not csrf.check(request, form.get(csrf.FIELD)):
         return _refused(request, next_url, "The form has expired. Please try again.", 403)

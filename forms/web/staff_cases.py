@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import SessionDep
 from forms import csrf
+from forms.web.posted import PostedForm
 from forms.web.staff_session import ROLE_LINKS, PageUser, deny_unless, staff_page
 from models.applications.tables import Application
 from models.applications.workflow import WORKFLOWS
@@ -99,9 +100,9 @@ def case_page(application_id: str, request: Request, session: SessionDep,
 
 
 @router.post("/staff/cases/{application_id}/vote", response_class=HTMLResponse)
-async def vote(application_id: str, request: Request, session: SessionDep,
-               user: PageUser) -> HTMLResponse:
-    form = await request.form()
+def vote(application_id: str, request: Request, body: PostedForm, session: SessionDep,
+         user: PageUser) -> HTMLResponse:
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
     decision = str(form.get("decision") or "")
     try:
@@ -120,11 +121,11 @@ async def vote(application_id: str, request: Request, session: SessionDep,
 
 
 @router.post("/staff/cases/{application_id}/info", response_class=HTMLResponse)
-async def ask(application_id: str, request: Request, session: SessionDep,
-              user: PageUser) -> HTMLResponse:
+def ask(application_id: str, request: Request, body: PostedForm, session: SessionDep,
+        user: PageUser) -> HTMLResponse:
     from models.applications.info import request_info
 
-    form = await request.form()
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
     denied = deny_unless(request, user, *CASE_ROLES)
     if denied:
@@ -142,11 +143,11 @@ async def ask(application_id: str, request: Request, session: SessionDep,
 
 
 @router.post("/staff/cases/{application_id}/erase", response_class=HTMLResponse)
-async def erase(application_id: str, request: Request, session: SessionDep,
-                user: PageUser) -> HTMLResponse:
+def erase(application_id: str, request: Request, body: PostedForm, session: SessionDep,
+          user: PageUser) -> HTMLResponse:
     from models.applications.erasure import erase_application_person
 
-    form = await request.form()
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
     denied = deny_unless(request, user, "admin")
     if denied:
