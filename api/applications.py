@@ -16,7 +16,8 @@ from sqlmodel import Session
 from api.auth import CurrentStaff, require_roles
 from api.deps import SessionDep, client_key
 from forms.i18n import LANGUAGES, gettext
-from forms.web.upload import capped_form, file_bytes
+from forms.web.posted import CappedUpload
+from forms.web.upload import file_bytes
 from models.applications import followups, info, public, views
 from models.applications.documents import read_document, upload_document
 from models.applications.schemas import ApplicationIn, SubmitResult
@@ -185,26 +186,18 @@ def answer(body: AnswerIn, request: Request, session: SessionDep) -> dict:
              summary="Upload a document (report, answer attachment), by receipt",
              description="multipart: `receipt`, `purpose` (report | info_answer | ...), "
                          "`ref_id`, `file` (PDF, JPEG or PNG, at most 10 MB).")
-async def upload(request: Request, session: SessionDep) -> Any:
-    form = await capped_form(request)
+def upload(request: Request, body: CappedUpload, session: SessionDep) -> Any:
+    form = body.form()
     receipt = str(form.get("receipt") or "")
     purpose = str(form.get("purpose") or "report")[:32]
     ref_id = str(form.get("ref_id") or "")[:32] or None
-    data = await file_bytes(form)
+    data = file_bytes(form)
     if data is None:
         raise Invalid("choose a file", fields={"file": "missing"})
     filename = getattr(form.get("file"), "filename", None)
-    from starlette.concurrency import run_in_threadpool
-    document = await run_in_threadpool(_store_upload, session, request, receipt, purpose,
-                                       ref_id, filename, data)
-    return JSONResponse({"id": document.id, "purpose": document.purpose,
-                         "mime": document.mime, "size": document.size}, status_code=201)
-
-
-def _store_upload(session: Session, request: Request, receipt: str, purpose: str,
-                  ref_id: str | None, filename: str | None, data: bytes) -> Any:
     by_receipt(session, request, receipt)
     document = upload_document(session=session, receipt=receipt, purpose=purpose,
                                ref_id=ref_id, filename=filename, content=data)
     session.commit()
-    return document
+    return JSONResponse({"id": document.id, "purpose": document.purpose,
+                         "mime": document.mime, "size": document.size}, status_code=201)

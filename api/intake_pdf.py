@@ -5,26 +5,26 @@ a limited subprocess (forms.pdf.sandbox); a hostile file gets a 4xx and the serv
 """
 from __future__ import annotations
 
-import asyncio
+import threading
 from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import SessionDep, client_key
 from forms.pdf.errors import PdfRejected
 from forms.pdf.parsed import ParsedForm
 from forms.pdf.sandbox import read_pdf_limited
-from forms.web.upload import MAX_UPLOAD, capped_form, file_bytes
+from forms.web.posted import CappedUpload
+from forms.web.upload import MAX_UPLOAD, file_bytes
 from models.applications.schemas import ApplicationIn
 from models.applications.service import submit_grouped
 from models.core import ratelimit
 from models.core.errors import AmparoError, Invalid
 
 router = APIRouter(tags=["applications"])
-PARSERS = asyncio.Semaphore(2)  # a subprocess each: never more than the cores at once
+PARSERS = threading.BoundedSemaphore(2)  # a subprocess each: never more than the cores at once
 STATUS_OF = {"too_large": 413, "not_a_pdf": 415}
 RATE = {"limit": 60, "window": timedelta(minutes=10)}
 
@@ -42,11 +42,12 @@ def refusal(exc: PdfRejected) -> PdfRefused:
     return error
 
 
-async def parse_upload(data: bytes) -> ParsedForm:
-    """Read the form in the sandbox, at most two at a time; PdfRefused on any rejection."""
-    async with PARSERS:
+def parse_upload(data: bytes) -> ParsedForm:
+    """Read the form in the sandbox, at most two at a time; PdfRefused on any rejection.
+    It blocks (a subprocess): call it from `def` routes, which run in the threadpool."""
+    with PARSERS:
         try:
-            return await run_in_threadpool(read_pdf_limited, data, max_bytes=MAX_UPLOAD)
+            return read_pdf_limited(data, max_bytes=MAX_UPLOAD)
         except PdfRejected as exc:
             raise refusal(exc) from None
 
@@ -66,19 +67,18 @@ def unread_fields(parsed: ParsedForm) -> dict[str, str]:
              responses={413: {"description": "File too large"},
                         415: {"description": "Not a PDF"},
                         422: {"description": "Unreadable, or fields missing (named)"}})
-async def submit_pdf(request: Request, session: SessionDep) -> Any:
+def submit_pdf(request: Request, body: CappedUpload, session: SessionDep) -> Any:
     ratelimit.hit(session, bucket="pdf-intake", client=client_key(request), **RATE)
     session.commit()
-    form = await capped_form(request)
-    data = await file_bytes(form)
+    data = file_bytes(body.form())
     if data is None:
         raise Invalid("Send the filled form in the multipart field `file`.",
                       fields={"file": "missing"})
-    parsed = await parse_upload(data)
+    parsed = parse_upload(data)
     if parsed.missing or parsed.invalid:
         raise Invalid("Some fields of the form could not be read.", code="incomplete",
                       fields=unread_fields(parsed))
     application = ApplicationIn.model_validate(parsed.application)
-    result = await run_in_threadpool(submit_grouped, data=application)  # group commit
+    result = submit_grouped(data=application)  # waits for its group's commit
     return JSONResponse(result.model_dump(), status_code=201)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from api.auth import require_roles
 from api.deps import SessionDep
 from api.relocation import router as relocation_router
-from forms.web.upload import capped_form, file_bytes
+from forms.web.posted import CappedUpload
+from forms.web.upload import file_bytes
 from models.applications.tables import Application
 from models.core.errors import Invalid, NotFound
 from models.people.tables import StaffUser
@@ -69,11 +70,10 @@ def visa_item(case_id: str, item_id: str, body: ItemStateIn, session: SessionDep
 
 @router.post("/visa-cases/{case_id}/items/{item_id}/document",
              summary="Upload a checklist document on the applicant's behalf")
-async def visa_item_document(case_id: str, item_id: str, request: Request,
-                             session: SessionDep, user: Officer) -> dict:
+def visa_item_document(case_id: str, item_id: str, body: CappedUpload, session: SessionDep,
+                       user: Officer) -> dict:
     """Multipart field `file` (PDF, JPEG or PNG, 10 MB at most): the item becomes `received`."""
-    form = await capped_form(request)
-    content = await file_bytes(form)
+    content = file_bytes(body.form())
     if content is None:
         raise Invalid("choose a file", fields={"file": "required"})
     service.file_for_item(session=session, case_id=case_id, item_id=item_id, content=content,

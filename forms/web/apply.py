@@ -12,13 +12,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from starlette.concurrency import run_in_threadpool
 
 from api.intake_pdf import PdfRefused, parse_upload
 from forms import csrf
 from forms.i18n import LANGUAGES, pick_language
 from forms.web.common import countries, form_language, page
 from forms.web.pdf_values import REJECTIONS, UNREAD, values_from_pdf
+from forms.web.posted import TEXT_FORM_MAX, CappedText, CappedUpload
 from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
 from forms.web.upload import capped_form, file_bytes
 from forms.web.validate import form_values, to_application, validate
@@ -27,7 +27,6 @@ from models.core.crypto import normalise_receipt
 from models.core.errors import AmparoError, NotFound
 
 router = APIRouter(include_in_schema=False)
-TEXT_FORM_MAX = 64 * 1024
 EXPIRED = N_("For your safety the form had expired. Nothing was lost: please send it again.")
 NOT_SAVED = N_("Please tick the box once you have written down or saved the code.")
 NOT_SENT = N_("We could not send your application. Nothing was saved. Please try again.")
@@ -88,15 +87,15 @@ def pdf_form(request: Request, kind: str) -> Response:
         "Content-Disposition": f'attachment; filename="amparo-{kind}-{lang}.pdf"'})
 
 
-async def submit(request: Request, kind: str, values: dict[str, Any], *,
-                 lang: str, token: str) -> HTMLResponse:
+def submit(request: Request, kind: str, values: dict[str, Any], *,
+           lang: str, token: str) -> HTMLResponse:
     """Validate; on success store once (the token makes a repeat harmless) and show the receipt."""
     data, errors = validate(kind, to_application(kind, values, lang))
     if data is None:
         return form_page(request, kind, lang=lang, values=values, errors=errors,
                          submission=token, status_code=422)
-    try:  # in a worker thread: the write waits for its group's commit (models/core/groupcommit)
-        result = await run_in_threadpool(submit_grouped, data=data, submission_key=token)
+    try:  # the routes are `def`: the write waits for its group's commit in a worker thread
+        result = submit_grouped(data=data, submission_key=token)
     except AmparoError:
         return form_page(request, kind, lang=lang, values=values, submission=token,
                          notice=NOT_SENT, status_code=409)
@@ -104,9 +103,9 @@ async def submit(request: Request, kind: str, values: dict[str, Any], *,
 
 
 @router.post("/apply/pdf", response_class=HTMLResponse)
-async def post_pdf(request: Request) -> HTMLResponse:
+def post_pdf(request: Request, body: CappedUpload) -> HTMLResponse:
     try:
-        form = await capped_form(request)
+        form = body.form()
     except AmparoError as exc:  # too large, or not a multipart body
         lang = pick_language(request)
         return choose_page(request, lang=lang, errors={"file": REJECTIONS.get(
@@ -114,12 +113,12 @@ async def post_pdf(request: Request) -> HTMLResponse:
     lang = form_language(request, form)
     if not csrf.check(request, form.get(csrf.FIELD)):
         return choose_page(request, lang=lang, errors={"file": EXPIRED}, status_code=403)
-    data = await file_bytes(form)  # the body was capped already: this cannot pass the cap
+    data = file_bytes(form)  # the body was capped already: this cannot pass the cap
     if data is None:
         return choose_page(request, lang=lang, errors={"file": REJECTIONS["missing"]},
                            status_code=422)
     try:
-        parsed = await parse_upload(data)
+        parsed = parse_upload(data)
     except PdfRefused as exc:
         return choose_page(request, lang=lang, errors={"file": REJECTIONS.get(
             exc.code, REJECTIONS["unreadable"])}, status_code=exc.http_status)
@@ -129,7 +128,7 @@ async def post_pdf(request: Request) -> HTMLResponse:
     if unread:
         return form_page(request, kind, lang=lang, values=values, errors=unread,
                          submission=token, status_code=422)
-    return await submit(request, kind, values, lang=lang, token=token)
+    return submit(request, kind, values, lang=lang, token=token)
 
 
 @router.post("/apply/saved", response_class=HTMLResponse)
@@ -151,9 +150,9 @@ def done(request: Request) -> HTMLResponse:
 
 
 @router.post("/apply/{kind}", response_class=HTMLResponse)
-async def post_form(request: Request, kind: str) -> HTMLResponse:
+def post_form(request: Request, kind: str, body: CappedText) -> HTMLResponse:
     kind = _kind(kind)
-    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+    form = body.form()
     lang = form_language(request, form)
     values = form_values(kind, form, form.getlist)
     token = str(form.get("submission") or "")
@@ -164,7 +163,7 @@ async def post_form(request: Request, kind: str) -> HTMLResponse:
                          notice=EXPIRED, status_code=403)
     if form.get("switch_lang"):
         return form_page(request, kind, lang=lang, values=values, submission=token)
-    return await submit(request, kind, values, lang=lang, token=token)
+    return submit(request, kind, values, lang=lang, token=token)
 
 
 @router.get("/apply/{kind}", response_class=HTMLResponse)

@@ -14,7 +14,8 @@ from sqlmodel import select
 from api.deps import SessionDep
 from forms import csrf
 from forms.web.staff_session import PageUser, deny_unless, staff_page
-from forms.web.upload import capped_form, file_bytes
+from forms.web.posted import CappedUpload, Posted, PostedForm
+from forms.web.upload import file_bytes
 from models.core.errors import AmparoError, Invalid
 from models.money import outcomes, proofs, repository, service
 from models.money.schemas import major
@@ -58,13 +59,12 @@ def disbursement_page(disbursement_id: str, request: Request, session: SessionDe
                                                             disbursement_id)
 
 
-async def _act(request: Request, session: SessionDep, user: StaffUser, disbursement_id: str,
-               done: str, action: Callable[[dict[str, Any]], Any], *,
-               form: Any = None) -> Response:
+def _act(request: Request, session: SessionDep, user: StaffUser, disbursement_id: str,
+         body: Posted, done: str, action: Callable[[dict[str, Any]], Any]) -> Response:
     denied = deny_unless(request, user, "finance")
     if denied:
         return denied
-    form = form if form is not None else await request.form()
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
     try:
         action({k: (str(v).strip() if isinstance(v, str) else v) for k, v in form.items()})
@@ -84,70 +84,70 @@ def _who(user: StaffUser, disbursement_id: str) -> dict[str, str]:
 
 
 @router.post(BASE + "/{disbursement_id}/approve")
-async def approve(disbursement_id: str, request: Request, session: SessionDep,
-                  user: PageUser) -> Response:
-    return await _act(request, session, user, disbursement_id, "approved", lambda f: service.approve(
+def approve(disbursement_id: str, request: Request, body: PostedForm,
+            session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, user, disbursement_id, body, "approved", lambda f: service.approve(
         session=session, **_who(user, disbursement_id), rail=f.get("rail") or None,
         destination=f.get("destination") or None))
 
 
 @router.post(BASE + "/{disbursement_id}/setup")
-async def set_up(disbursement_id: str, request: Request, session: SessionDep,
-                 user: PageUser) -> Response:
-    return await _act(request, session, user, disbursement_id, "set_up", lambda f: service.set_up(
+def set_up(disbursement_id: str, request: Request, body: PostedForm,
+           session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, user, disbursement_id, body, "set_up", lambda f: service.set_up(
         session=session, **_who(user, disbursement_id), rail=f.get("rail") or "",
         destination=f.get("destination") or None))
 
 
 @router.post(BASE + "/{disbursement_id}/hold")
-async def hold(disbursement_id: str, request: Request, session: SessionDep,
-               user: PageUser) -> Response:
-    return await _act(request, session, user, disbursement_id, "hold", lambda f: service.place_hold(
+def hold(disbursement_id: str, request: Request, body: PostedForm,
+         session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, user, disbursement_id, body, "hold", lambda f: service.place_hold(
         session=session, **_who(user, disbursement_id), reason=f.get("reason") or ""))
 
 
 @router.post(BASE + "/{disbursement_id}/clear")
-async def clear(disbursement_id: str, request: Request, session: SessionDep,
-                user: PageUser) -> Response:
-    return await _act(request, session, user, disbursement_id, "cleared", lambda f: service.clear_hold(
+def clear(disbursement_id: str, request: Request, body: PostedForm,
+          session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, user, disbursement_id, body, "cleared", lambda f: service.clear_hold(
         session=session, **_who(user, disbursement_id)))
 
 
 @router.post(BASE + "/{disbursement_id}/send")
-async def send(disbursement_id: str, request: Request, session: SessionDep,
-               user: PageUser) -> Response:
-    return await _act(request, session, user, disbursement_id, "sent", lambda f: outcomes.send_manual(
+def send(disbursement_id: str, request: Request, body: PostedForm,
+         session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, user, disbursement_id, body, "sent", lambda f: outcomes.send_manual(
         session=session, **_who(user, disbursement_id), reference=f.get("reference")))
 
 
 @router.post(BASE + "/{disbursement_id}/confirm")
-async def confirm(disbursement_id: str, request: Request, session: SessionDep,
-                  user: PageUser) -> Response:
-    return await _act(request, session, user, disbursement_id, "confirmed",
-                      lambda f: outcomes.confirm_manual(session=session,
-                                                        **_who(user, disbursement_id),
-                                                        reference=f.get("reference")))
+def confirm(disbursement_id: str, request: Request, body: PostedForm,
+            session: SessionDep, user: PageUser) -> Response:
+    return _act(request, session, user, disbursement_id, body, "confirmed",
+                lambda f: outcomes.confirm_manual(session=session,
+                                                  **_who(user, disbursement_id),
+                                                  reference=f.get("reference")))
 
 
 @router.post(BASE + "/{disbursement_id}/end")
-async def end(disbursement_id: str, request: Request, session: SessionDep,
-              user: PageUser) -> Response:
+def end(disbursement_id: str, request: Request, body: PostedForm,
+        session: SessionDep, user: PageUser) -> Response:
     def _end(f: dict[str, Any]) -> Any:
         target = f.get("target") or ""
         if target not in ("cancelled", "failed", "returned"):
             raise Invalid("choose cancel, failed or returned")
         return outcomes.finance_end(session=session, **_who(user, disbursement_id),
                                     target=target, reopen=f.get("reopen") != "no")
-    form = await request.form()
-    return await _act(request, session, user, disbursement_id,
-                      str(form.get("target") or "cancelled"), _end, form=form)
+    form = body.form()
+    return _act(request, session, user, disbursement_id, body,
+                str(form.get("target") or "cancelled"), _end)
 
 
 @router.post(BASE + "/{disbursement_id}/proof")
-async def proof(disbursement_id: str, request: Request, session: SessionDep,
-                user: PageUser) -> Response:
-    form = await capped_form(request)
-    content = await file_bytes(form)
+def proof(disbursement_id: str, request: Request, body: CappedUpload, session: SessionDep,
+          user: PageUser) -> Response:
+    form = body.form()
+    content = file_bytes(form)
     upload: Any = form.get("file")
 
     def _attach(_f: dict[str, Any]) -> Any:
@@ -155,4 +155,4 @@ async def proof(disbursement_id: str, request: Request, session: SessionDep,
             raise Invalid("choose a file", fields={"file": "required"})
         return proofs.attach_proof(session=session, **_who(user, disbursement_id),
                                    filename=getattr(upload, "filename", None), content=content)
-    return await _act(request, session, user, disbursement_id, "proof", _attach, form=form)
+    return _act(request, session, user, disbursement_id, body, "proof", _attach)

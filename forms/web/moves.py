@@ -12,15 +12,16 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from forms import csrf
+from forms.web.posted import Posted
 from models.applications.schemas import pydantic_fields
 from models.core.errors import AmparoError
 
 ErrorPage = Callable[[str, dict[str, str], int], HTMLResponse]
 
 
-async def posted(request: Request) -> dict[str, Any]:
+def posted(request: Request, body: Posted) -> dict[str, Any]:
     """The form's fields (empty ones left out), after the CSRF check (403 otherwise)."""
-    form = await request.form()
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
     out: dict[str, Any] = {}
     for key in set(form.keys()) - {csrf.FIELD}:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
 from forms.web.moves import as_list, posted, run_move
+from forms.web.posted import PostedForm
 from forms.web.staff_session import PageUser, deny_unless, staff_page
 from models.applications.followups import complete_checkin
 from models.applications.repository import followups_of
@@ -68,11 +69,11 @@ def _new_house(request: Request, user: Any, values: dict, error: str | None,
 
 
 @router.post(BASE + "/new", response_class=HTMLResponse)
-async def add_house(request: Request, session: SessionDep, user: PageUser) -> Any:
+def add_house(request: Request, body: PostedForm, session: SessionDep, user: PageUser) -> Any:
     denied = deny_unless(request, user, SC)
     if denied:
         return denied
-    form = await posted(request)
+    form = posted(request, body)
     form["features"] = as_list(form.get("features"))
     form["languages"] = as_list(form.get("languages"))
     made: dict[str, Shelter] = {}
@@ -117,12 +118,12 @@ def house_page(shelter_id: str, request: Request, session: SessionDep,
 
 
 @router.post(BASE + "/{shelter_id}/nights", response_class=HTMLResponse)
-async def close_nights(shelter_id: str, request: Request, session: SessionDep,
-                       user: PageUser) -> Any:
+def close_nights(shelter_id: str, request: Request, body: PostedForm, session: SessionDep,
+                 user: PageUser) -> Any:
     denied = deny_unless(request, user, SC)
     if denied:
         return denied
-    form = await posted(request)
+    form = posted(request, body)
     form["closed"] = form.get("closed") == "1"
     return run_move(session, lambda: set_closed_nights(
         session=session, shelter_id=shelter_id, data=ClosedNightsIn.model_validate(form),
@@ -185,14 +186,14 @@ DONE_KEY = {"hold": "held", "confirm": "confirmed", "release": "released",
 
 
 @router.post(BASE + "/cases/{application_id}/{action}", response_class=HTMLResponse)
-async def case_move(application_id: str, action: str, request: Request, session: SessionDep,
-                    user: PageUser) -> Any:
+def case_move(application_id: str, action: str, request: Request, body: PostedForm,
+              session: SessionDep, user: PageUser) -> Any:
     denied = deny_unless(request, user, SC)
     if denied:
         return denied
     if action not in CASE_MOVES:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
-    form = await posted(request)
+    form = posted(request, body)
     return run_move(session, lambda: CASE_MOVES[action](session, user, application_id, form),
                     done_url=f"{BASE}/cases/{application_id}?done={DONE_KEY[action]}",
                     on_error=lambda m, f, s: _case(request, session, user, application_id,

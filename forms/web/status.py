@@ -16,7 +16,8 @@ from forms import csrf
 from forms.i18n import pick_language
 from forms.web.common import form_language, gettext_for, page
 from forms.web.schema import N_
-from forms.web.upload import capped_form, file_bytes
+from forms.web.posted import CappedText, CappedUpload
+from forms.web.upload import file_bytes
 from models.applications.documents import upload_document
 from models.applications.info import answer_info
 from models.applications.public import public_status
@@ -26,7 +27,6 @@ from models.core.errors import AmparoError, NotFound
 router = APIRouter(include_in_schema=False)
 BUCKET = "status-receipt"
 LIMIT = {"limit": 10, "window": timedelta(minutes=15)}
-TEXT_FORM_MAX = 64 * 1024
 
 WRONG = N_("We could not find an application with this code. Check each character and "
            "try again.")
@@ -90,8 +90,8 @@ def status_entry(request: Request) -> HTMLResponse:
 
 
 @router.post("/status", response_class=HTMLResponse)
-async def status_view(request: Request, session: SessionDep) -> HTMLResponse:
-    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+def status_view(request: Request, body: CappedText, session: SessionDep) -> HTMLResponse:
+    form = body.form()
     lang = form_language(request, form)
     if not csrf.check(request, form.get(csrf.FIELD)):
         return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
@@ -104,8 +104,8 @@ async def status_view(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.post("/status/answer", response_class=HTMLResponse)
-async def status_answer(request: Request, session: SessionDep) -> HTMLResponse:
-    form = await capped_form(request, max_bytes=TEXT_FORM_MAX)
+def status_answer(request: Request, body: CappedText, session: SessionDep) -> HTMLResponse:
+    form = body.form()
     lang = form_language(request, form)
     receipt = str(form.get("receipt") or "")
     if not csrf.check(request, form.get(csrf.FIELD)):
@@ -126,10 +126,10 @@ async def status_answer(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.post("/status/upload", response_class=HTMLResponse)
-async def status_upload(request: Request, session: SessionDep) -> HTMLResponse:
+def status_upload(request: Request, body: CappedUpload, session: SessionDep) -> HTMLResponse:
     lang = pick_language(request)
     try:
-        form = await capped_form(request)
+        form = body.form()
     except AmparoError:
         return entry_page(request, lang=lang, error=UPLOAD_BAD, status_code=413)
     lang = form_language(request, form)
@@ -141,7 +141,7 @@ async def status_upload(request: Request, session: SessionDep) -> HTMLResponse:
     purpose, _, ref_id = str(form.get("purpose") or "").partition(":")
     upload: Any = form.get("file")
     try:
-        content = await file_bytes(form)
+        content = file_bytes(form)
         if content is None:
             raise ValueError("no file")
         upload_document(session=session, receipt=receipt, purpose=purpose,

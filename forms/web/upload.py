@@ -42,13 +42,14 @@ async def capped_form(request: Request, *, max_bytes: int = MAX_UPLOAD) -> FormD
         raise Invalid("The upload could not be read.", code="bad_upload") from exc
 
 
-async def file_bytes(form: FormData, name: str = "file", *,
-                     max_bytes: int = MAX_UPLOAD) -> bytes | None:
-    """The uploaded file's bytes, None when no file was chosen."""
+def file_bytes(form: FormData, name: str = "file", *,
+               max_bytes: int = MAX_UPLOAD) -> bytes | None:
+    """The uploaded file's bytes, None when no file was chosen. Synchronous, for the `def`
+    routes (forms/web/posted.py): it reads the spooled file (memory or disk) directly."""
     upload: Any = form.get(name)
     if not isinstance(upload, UploadFile):
         return None
-    data = await upload.read(max_bytes + 1)
+    data = upload.file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise TooLarge()
     return data or None

@@ -12,7 +12,8 @@ from api.deps import SessionDep
 from forms import csrf
 from forms.web.moves import posted, run_move
 from forms.web.staff_session import PageUser, deny_unless, staff_page
-from forms.web.upload import capped_form, file_bytes
+from forms.web.posted import CappedUpload, PostedForm
+from forms.web.upload import file_bytes
 from models.applications.repository import staff_list
 from models.core.errors import Invalid, NotFound
 from models.relocation import repository as relocation_repo
@@ -52,12 +53,12 @@ def visas_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
 
 
 @router.post(BASE + "/review/{application_id}", response_class=HTMLResponse)
-async def review(application_id: str, request: Request, session: SessionDep,
-                 user: PageUser) -> Any:
+def review(application_id: str, request: Request, body: PostedForm, session: SessionDep,
+           user: PageUser) -> Any:
     denied = deny_unless(request, user, *VO)
     if denied:
         return denied
-    form = await posted(request)
+    form = posted(request, body)
     return run_move(session, lambda: service.review(
         session=session, application_id=application_id, actor_id=user.id, actor_role=user.role,
         decision=ReviewIn.model_validate(form).decision), done_url=BASE + "?done=reviewed",
@@ -112,14 +113,15 @@ CASE_MOVES = {
 
 
 @router.post(BASE + "/cases/{case_id}/upload", response_class=HTMLResponse)
-async def upload(case_id: str, request: Request, session: SessionDep, user: PageUser) -> Any:
+def upload(case_id: str, request: Request, body: CappedUpload, session: SessionDep,
+           user: PageUser) -> Any:
     """A document brought in person or by a partner, filed against its checklist item."""
     denied = deny_unless(request, user, *VO)
     if denied:
         return denied
-    form = await capped_form(request)
+    form = body.form()
     csrf.require(request, form.get(csrf.FIELD))
-    content = await file_bytes(form)
+    content = file_bytes(form)
     item_id = str(form.get("item_id") or "")
 
     def move() -> None:
@@ -134,14 +136,14 @@ async def upload(case_id: str, request: Request, session: SessionDep, user: Page
 
 
 @router.post(BASE + "/cases/{case_id}/{action}", response_class=HTMLResponse)
-async def case_move(case_id: str, action: str, request: Request, session: SessionDep,
-                    user: PageUser) -> Any:
+def case_move(case_id: str, action: str, request: Request, body: PostedForm,
+              session: SessionDep, user: PageUser) -> Any:
     denied = deny_unless(request, user, *VO)
     if denied:
         return denied
     if action not in CASE_MOVES:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
-    form = await posted(request)
+    form = posted(request, body)
     return run_move(session, lambda: CASE_MOVES[action](session, user, case_id, form),
                     done_url=f"{BASE}/cases/{case_id}?done={action}",
                     on_error=lambda m, f, s: _case(request, session, user, case_id, error=m,
@@ -149,11 +151,12 @@ async def case_move(case_id: str, action: str, request: Request, session: Sessio
 
 
 @router.post("/staff/relocations", response_class=HTMLResponse)
-async def link_relocation(request: Request, session: SessionDep, user: PageUser) -> Any:
+def link_relocation(request: Request, body: PostedForm, session: SessionDep,
+                    user: PageUser) -> Any:
     denied = deny_unless(request, user, *VO, "shelter_coordinator", "caseworker")
     if denied:
         return denied
-    form = await posted(request)
+    form = posted(request, body)
     made: dict[str, Any] = {}
 
     def move() -> None:
