@@ -66,7 +66,13 @@ def _decode(value: Any) -> str:
         return decode_text(value[:MAX_VALUE_CHARS * 2])
     if isinstance(value, list):  # a multi-select choice: not on our forms, keep the first
         return _decode(value[0]) if value else ""
-    return "" if value is None else str(value)[:MAX_VALUE_CHARS]
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    # A stream, a dictionary or any other object where text belongs: once stored as
+    # "<PDFStream…>", now refused.
+    raise PdfRejected("bad_field", "A field of the form holds something other than text.")
 
 
 def read_fields(doc: Any) -> dict[str, str]:

@@ -56,3 +56,34 @@ class TestHostileCorpus:
                 read_pdf_limited((hostile_dir / name).read_bytes())
         values = {**COMMON_VALUES, **REQUEST_VALUES["visa"]}
         assert read_pdf_limited(fill("visa", "en", values)).application == expected("visa", "en")
+
+
+def _with_stream_value(data: bytes) -> bytes:
+    """The filled form with one text field's value replaced by a stream object."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    stack = list(writer._root_object["/AcroForm"]["/Fields"])  # noqa: SLF001
+    while stack:
+        field = stack.pop().get_object()
+        stack.extend(field.get("/Kids", []))
+        if "/V" in field and field.get("/FT") == "/Tx":
+            payload = StreamObject()
+            payload.set_data(b"not text at all")
+            field[NameObject("/V")] = writer._add_object(payload)  # noqa: SLF001
+            break
+    else:
+        raise AssertionError("no filled text field found")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_field_whose_value_is_a_stream_is_refused() -> None:
+    data = _with_stream_value(fill("grant", "en", {**COMMON_VALUES, **REQUEST_VALUES["grant"]}))
+    with pytest.raises(PdfRejected) as caught:
+        read_pdf_limited(data)
+    assert caught.value.code == "bad_field"
