@@ -74,6 +74,7 @@ def child(control: socket.socket, fd: int, limits: tuple[int, ...]) -> None:
         signal.alarm(alarm_s)  # a backstop should the server that kills us be gone
         answer = run(read_all(conn), max_pages)
         conn.sendall(encode(answer))
+        conn.close()  # EOF now, not after the kernel has torn down our address space
         code = 0
     finally:
         os._exit(code)
