@@ -25,6 +25,7 @@ from forms.pdf.zygote import CHUNK, HEADER, PID, READY
 
 MAX_ANSWER = 8 * 1024 * 1024   # our answers are a few KB: more is a child gone wrong
 SEND_TIMEOUT_S = 10.0          # a zygote that cannot take a 16-byte message in this is stuck
+FORK_TIMEOUT_S = 5.0           # nor one that has not forked a child in this
 
 
 class ZygoteUnavailable(Exception):
@@ -126,14 +127,19 @@ class Child:
             self.fd = None
 
 
-def talk(conn: socket.socket, data: bytes, deadline: float) -> bytes | None:
+def talk(conn: socket.socket, data: bytes, timeout_s: float) -> bytes | None:
     """Give the child its PDF and read its answer: None when it died without one.
 
-    Raises TimeoutError once the child is killed, ZygoteUnavailable when none was started."""
-    raw = _recv(conn, PID.size, deadline)
+    Raises TimeoutError once the child is killed, ZygoteUnavailable when none was started
+    (the file unsent: safe to retry). ``timeout_s`` counts from the child's start."""
+    try:
+        raw = _recv(conn, PID.size, time.monotonic() + FORK_TIMEOUT_S)
+    except TimeoutError:
+        raise ZygoteUnavailable("the zygote did not fork in time") from None
     if len(raw) < PID.size:
         raise ZygoteUnavailable("no child was started")
     child = Child(PID.unpack(raw)[0])
+    deadline = time.monotonic() + timeout_s
     try:
         try:
             conn.settimeout(_left(deadline))
@@ -196,7 +202,7 @@ class WarmParser:
             zygote = self._running()
             try:
                 with zygote.fork_child(header) as conn:
-                    return talk(conn, data, time.monotonic() + timeout_s)
+                    return talk(conn, data, timeout_s)
             except ZygoteUnavailable:
                 self._discard(zygote)
         raise ZygoteUnavailable("no child could be started")

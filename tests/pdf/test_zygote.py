@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from forms.pdf import sandbox
+from forms.pdf import sandbox, zygote_client
 from forms.pdf.errors import PdfRejected
 from forms.pdf.sandbox import ZYGOTE, read_pdf_limited
 from forms.pdf.zygote_client import WarmParser, Zygote
@@ -96,6 +96,17 @@ class TestRestart:
         os.kill(first, signal.SIGKILL)
         assert read_pdf_limited(form("grant", "ar")).application == expected("grant", "ar")
         assert ZYGOTE.pid() != first
+
+    def test_a_stuck_zygote_is_replaced(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        first = zygote_pid()
+        monkeypatch.setattr(zygote_client, "FORK_TIMEOUT_S", 0.5)
+        os.kill(first, signal.SIGSTOP)  # alive, but forks nothing
+        try:
+            assert read_pdf_limited(form("visa", "ar")).application == expected("visa", "ar")
+            assert ZYGOTE.pid() not in (None, first)
+        finally:
+            if ZYGOTE.pid() == first:
+                os.kill(first, signal.SIGCONT)
 
     def test_stopped_zygote_starts_again_lazily(self) -> None:
         zygote_pid()
