@@ -76,7 +76,10 @@ class Zygote:
 
     def fork_child(self, header: bytes) -> socket.socket:
         """Have a child forked; returns our end of its own socket pair."""
-        ours, theirs = socket.socketpair()
+        try:
+            ours, theirs = socket.socketpair()
+        except OSError as exc:  # out of descriptors: the cold path will say what it can
+            raise ZygoteUnavailable("no socket for the request") from exc
         try:
             with self.send_lock:
                 socket.send_fds(self.control, [header], [theirs.fileno()])
