@@ -24,7 +24,7 @@ STATIC = Path(__file__).resolve().parent.parent / "forms" / "static"
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    from models.core.db import forbid_blocking_here
+    from models.core.db import allow_blocking_here, forbid_blocking_here
     forbid_blocking_here()  # this is the event loop's thread: no database work may run here
     # Fewer request threads than anyio's 40: SQLite takes one writer at a time, and forty
     # threads queued on it only fight over the interpreter (docs/benchmarks.md, "Surge").
@@ -40,6 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        allow_blocking_here()
         if runner is not None:
             runner.stop()
 

@@ -37,6 +37,7 @@ from models.core.settings import reset_settings  # noqa: E402
 from models.shelter import repository as repo  # noqa: E402
 from models.shelter.matching import Need, min_free_plain, rank  # noqa: E402
 from models.shelter.service import house_of  # noqa: E402
+from models.core.crypto import aad_for, encrypt  # noqa: E402
 from models.shelter.tables import Shelter, ShelterNight  # noqa: E402
 
 START = date(2027, 1, 1)
@@ -49,8 +50,11 @@ def populate(houses: int, nights: int, seed: int = 7) -> None:
     for i in range(houses):
         beds = rng.randint(2, 42)
         sid = f"bench{i:06d}"
-        shelters.append({"id": sid, "name": f"Bench House {i}", "country": rng.choice(["MX", "GT", "CO"]),
-                         "region": f"Region {rng.randint(1, 30)}", "beds": beds, "active": True,
+        shelters.append({"id": sid, "country": rng.choice(["MX", "GT", "CO"]),
+                         "name_enc": encrypt(f"Bench House {i}", aad_for("shelter", sid, "name")),
+                         "region_enc": encrypt(f"Region {rng.randint(1, 30)}",
+                                               aad_for("shelter", sid, "region")),
+                         "beds": beds, "active": True,
                          "features": rng.sample(FEATURES, rng.randint(0, 4)),
                          "languages": rng.sample(["en", "es", "fr", "pt"], rng.randint(1, 3)),
                          "max_nights": rng.choice([90, 120, 180, 365, 400]),

@@ -14,6 +14,7 @@ whose clean-up would end that wait.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -27,7 +28,9 @@ from models.core.settings import get_settings
 
 _engine: Engine | None = None
 _readers: dict[int, Engine] = {}  # id(engine) -> its read-only variant (shares the pool)
-_loop_threads: set[int] = set()   # threads of an event loop: no database work there
+# Threads of an event loop: no database work there. Thread objects, not idents: an ident is
+# reused by a later thread once its thread ends (tests start and stop many servers).
+_loop_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 READ_ONLY = "amparo_read_only"
 T = TypeVar("T")
 
@@ -39,11 +42,16 @@ class BlockingOnEventLoop(RuntimeError):
 
 def forbid_blocking_here() -> None:
     """Called on the API's event loop: any transaction begun on this thread raises."""
-    _loop_threads.add(threading.get_ident())
+    _loop_threads.add(threading.current_thread())
+
+
+def allow_blocking_here() -> None:
+    """The loop of this thread has ended (the app's lifespan is over)."""
+    _loop_threads.discard(threading.current_thread())
 
 
 def _refuse_on_loop(_conn: Any) -> None:
-    if threading.get_ident() in _loop_threads:
+    if threading.current_thread() in _loop_threads:
         raise BlockingOnEventLoop("database work on the event loop's thread")
 
 

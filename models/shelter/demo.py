@@ -22,7 +22,7 @@ DEMO_HOUSES = [
 
 def ensure_demo_houses(session: Session) -> int:
     """Idempotent: adds the demo houses that are missing; returns how many it added."""
-    existing = set(session.exec(select(Shelter.name)).all())
+    existing = {house.name for house in session.exec(select(Shelter)).all()}
     added = 0
     for house in DEMO_HOUSES:
         if house["name"] not in existing:

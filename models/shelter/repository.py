@@ -15,10 +15,11 @@ from models.shelter.tables import Placement, Shelter, ShelterHold, ShelterNight
 
 
 def shelters(session: Session, *, active_only: bool = True) -> list[Shelter]:
-    stmt = select(Shelter).order_by(col(Shelter.country), col(Shelter.name))
+    stmt = select(Shelter)
     if active_only:
         stmt = stmt.where(Shelter.active == True)  # noqa: E712
-    return list(session.exec(stmt).all())
+    # names are sealed: sorted once opened (a fund has tens of houses, not thousands)
+    return sorted(session.exec(stmt).all(), key=lambda h: (h.country, h.name.casefold()))
 
 
 def nights_between(start: date, end: date) -> list[date]:

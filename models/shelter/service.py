@@ -31,9 +31,9 @@ DEFAULT_HOLD_HOURS = 24
 
 
 def create_shelter(*, session: Session, data: ShelterIn, actor_id: str) -> Shelter:
-    shelter = Shelter(name=data.name, country=data.country, region=data.region,
-                      beds=data.beds, features=data.features, languages=data.languages,
-                      max_nights=data.max_nights)
+    shelter = Shelter(country=data.country, beds=data.beds, features=data.features,
+                      languages=data.languages, max_nights=data.max_nights)
+    shelter.seal_place(name=data.name, region=data.region)
     shelter.address_enc = encrypt(data.address, aad_for("shelter", shelter.id, "address"))
     shelter.contact_enc = encrypt(data.contact, aad_for("shelter", shelter.id, "contact"))
     session.add(shelter)

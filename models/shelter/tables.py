@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from models.core import rotation
 from models.core.base import id_field, json_field, time_field
+from models.core.crypto import aad_for, decrypt, encrypt
 
 FEATURES = ("children", "step_free", "lgbtiq_safe", "women_only", "pets", "medical_care",
             "psychosocial_support")
@@ -22,9 +23,12 @@ class Shelter(SQLModel, table=True):
     __table_args__ = (CheckConstraint("beds >= 0", name="ck_shelter_beds"),
                       CheckConstraint("max_nights >= 1", name="ck_shelter_max_nights"))
     id: str = id_field()
-    name: str = Field(max_length=200)  # a code name staff use; never the address
+    # The code name staff use and the region: sealed like the address (keyring, bound to
+    # the row). A house's name or region in a stolen database could lead to it. Matching
+    # compares regions after opening them, in memory, so no blind index is needed.
+    name_enc: str = Field(default="", sa_type=Text)
     country: str = Field(max_length=2, index=True)
-    region: str = Field(max_length=100)
+    region_enc: str = Field(default="", sa_type=Text)
     beds: int
     features: list = json_field(default=[])
     languages: list = json_field(default=[])
@@ -33,6 +37,18 @@ class Shelter(SQLModel, table=True):
     contact_enc: str | None = Field(default=None, sa_type=Text)
     active: bool = True
     created_at: datetime = time_field(nullable=False, default_now=True)
+
+    @property
+    def name(self) -> str:
+        return decrypt(self.name_enc, aad_for("shelter", self.id, "name")) or ""
+
+    @property
+    def region(self) -> str:
+        return decrypt(self.region_enc, aad_for("shelter", self.id, "region")) or ""
+
+    def seal_place(self, *, name: str, region: str) -> None:
+        self.name_enc = encrypt(name, aad_for("shelter", self.id, "name")) or ""
+        self.region_enc = encrypt(region, aad_for("shelter", self.id, "region")) or ""
 
 
 class ShelterNight(SQLModel, table=True):
@@ -82,4 +98,6 @@ class Placement(SQLModel, table=True):
 
 
 rotation.register(Shelter, "address_enc", "shelter", "address")
+rotation.register(Shelter, "name_enc", "shelter", "name")
+rotation.register(Shelter, "region_enc", "shelter", "region")
 rotation.register(Shelter, "contact_enc", "shelter", "contact")

@@ -51,13 +51,23 @@ class TestEventLoopGuard:
     @pytest.mark.parametrize("read_only", [True, False])
     def test_a_transaction_on_the_loop_thread_is_refused(self, db_url: str,
                                                          read_only: bool) -> None:
+        raised: list[BaseException] = []
+
         async def route_that_blocks() -> None:
             db.forbid_blocking_here()
             try:
                 with db.session_scope(read_only=read_only) as session:
                     session.get(Programme, "none")
+            except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+                raised.append(exc)
             finally:
-                db._loop_threads.discard(threading.get_ident())  # noqa: SLF001
+                db.allow_blocking_here()
 
-        with pytest.raises(db.BlockingOnEventLoop):
-            asyncio.run(route_that_blocks())
+        thread = threading.Thread(target=lambda: asyncio.run(route_that_blocks()))
+        thread.start()
+        thread.join(10)
+        assert raised and isinstance(raised[0], db.BlockingOnEventLoop)
+
+    def test_other_threads_may_still_work(self, sqlite_url: str) -> None:
+        with db.session_scope(read_only=True) as session:
+            session.get(Programme, "none")

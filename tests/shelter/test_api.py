@@ -81,3 +81,21 @@ def test_openapi_documents_the_additions(api) -> None:
                  "/api/v1/placements/{placement_id}/check-out",
                  "/api/v1/visa-cases/{case_id}/lodge", "/api/v1/relocations"):
         assert path in paths
+
+
+def test_a_house_name_and_region_are_sealed_at_rest(api) -> None:
+    """Read straight from the table, the name and region are ciphertext (issue 12)."""
+    from sqlalchemy import text
+
+    from models.core.db import session_scope
+    client, headers, _ = api
+    house = client.post("/api/v1/shelters", json=HOUSE, headers=headers["shelter_coordinator"])
+    assert house.status_code == 201
+    with session_scope(read_only=True) as s:
+        row = s.execute(text("SELECT * FROM shelter WHERE id = :id"),
+                        {"id": house.json()["id"]}).mappings().one()
+    raw = " ".join(str(v) for v in row.values())
+    assert HOUSE["name"] not in raw and HOUSE["region"] not in raw
+    listed = client.get("/api/v1/shelters", headers=headers["shelter_coordinator"]).json()
+    assert any(h["name"] == HOUSE["name"] and h["region"] == HOUSE["region"]
+               for h in listed["items"])
