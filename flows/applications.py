@@ -37,7 +37,7 @@ def most_urgent_first(ids: list[str]) -> list[str]:
     unique = list(dict.fromkeys(ids))
     if not unique:
         return []
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         rows = session.exec(select(Application.id, Application.priority, Application.submitted_at)
                             .where(col(Application.id).in_(unique))).all()
     return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]))]
@@ -102,36 +102,49 @@ def route_applications(ids: list[str]) -> dict[str, int]:
 @flow(name="process-applications")
 def process_applications(ids: list[str]) -> dict[str, dict[str, int]]:
     """Outbox flow `process-application`: takes application ids, never personal data."""
+    return _pipeline(ids, as_task=True)
+
+
+def process_directly(ids: list[str]) -> dict[str, dict[str, int]]:
+    """The same steps without Prefect: the express lane's path for critical cases
+    (flows/registry.DIRECT), where a flow run's start cost would be most of their wait."""
+    return _pipeline(ids, as_task=False)
+
+
+def _pipeline(ids: list[str], *, as_task: bool) -> dict[str, dict[str, int]]:
+    def step(task_: Callable) -> Callable:  # a Prefect task, or the function it wraps
+        return task_ if as_task else task_.fn  # type: ignore[attr-defined]
+
     ordered = most_urgent_first(ids)
-    triaged = triage_applications(ordered)
-    assessed = assess_risk(ordered)
+    triaged = step(triage_applications)(ordered)
+    assessed = step(assess_risk)(ordered)
     # Risk set the priority: route the critical ones first.
-    routed = route_applications(most_urgent_first(ordered))
+    routed = step(route_applications)(most_urgent_first(ordered))
     # Critical cases are matched to houses and their reviewers told in this run: runs of their
     # own would add Prefect's per-run cost to each. Other cases' matching and notices go by
     # their outbox rows; those of the critical ones stay as the safety net (a crash before
     # this point) and finish without a run when nothing is left to do.
     critical = critical_only(ordered)
-    matched = _match_now(critical)
-    mailed = mail_notices([app_id for app_id, _ in critical]) if critical else {}
+    matched = _match_now(critical, step)
+    mailed = step(mail_notices)([app_id for app_id, _ in critical]) if critical else {}
     return {"triage": triaged, "risk": assessed, "routing": routed, "matching": matched,
             "notices": mailed}
 
 
-def _match_now(critical: list[tuple[str, str]]) -> dict[str, int]:
+def _match_now(critical: list[tuple[str, str]], step: Callable) -> dict[str, int]:
     shelters = [app_id for app_id, kind in critical if kind == "shelter"]
     if not shelters:
         return {}
     from flows.shelter import match_cases  # flows.shelter imports this module
 
-    return match_cases(shelters)
+    return step(match_cases)(shelters)
 
 
 def critical_only(ids: list[str]) -> list[tuple[str, str]]:
     """(id, kind) of the critical cases among `ids`, in the order given."""
     if not ids:
         return []
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         found = dict(session.exec(select(Application.id, Application.kind).where(
             col(Application.id).in_(ids), col(Application.priority) <= CRITICAL)).all())
     return [(app_id, found[app_id]) for app_id in ids if app_id in found]

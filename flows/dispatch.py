@@ -10,7 +10,9 @@ Critical first: intake gives critical cases priority 0; three lanes run side by 
 express lane taking only critical rows (their waiting notices first) in small batches, the
 main lane everything else but e-mails in big ones (Prefect's per-run cost makes small
 batches slow), the notices lane other cases' e-mails. In one process they give way in that
-order (`give_way_to_critical`, `give_way_to_routing`).
+order (`give_way_to_critical`, `give_way_to_routing`). The express lane runs critical
+cases' steps itself (flows/registry.DIRECT), in both modes, and queues their ordinary flow run
+after them as the record and the safety net: a flow run's start is off their path.
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
 EXPRESS_BATCH = 25
 NOTICE_FLOW = "send-notices"
 MATCH_FLOW = "match-shelter"  # models/shelter/matchrun.MATCH_FLOW
+RECORDED = {"process-application"}  # run again by a flow after the express lane's direct run
+RECORD_PRIORITY = EXPRESS_MAX_PRIORITY + 1  # the main lane's most urgent: its run is cheap
 
 
 # Who runs in this thread ("express", "main", "notices"; unset in workers and tests), and
@@ -46,6 +50,9 @@ _express_idle = threading.Event()
 _express_idle.set()
 _routing_idle = threading.Event()
 _routing_idle.set()
+# Distributed: each run handed over costs a process start on a worker (~2-4 s of CPU here),
+# so the main and notices lanes gather rows for a moment between runs that are not full.
+GATHER_S = 2.0
 GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
 ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
 
@@ -65,8 +72,9 @@ def give_way_to_routing() -> None:
 
 def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
                   min_priority: int | None = None, only_flow: str | None = None,
-                  except_flow: str | None = None) -> int:
+                  except_flow: str | None = None, direct: bool = False) -> int:
     """Claim and start what is due, most urgent first; returns how many rows were handled.
+    `direct`: run the flows of registry.DIRECT here, without Prefect (the express lane).
 
     Critical rows get runs of their own, so a critical case never waits inside a batch of
     ordinary ones; the other rows of a flow share one run (the flows take the most urgent of
@@ -81,7 +89,7 @@ def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
         groups[(priority > EXPRESS_MAX_PRIORITY, flow)].append((row_id, entity_id))
     with _lane_work():
         for (_, flow), items in groups.items():  # dicts keep the claim order
-            _start(flow, [rid for rid, _ in items], [eid for _, eid in items])
+            _start(flow, [rid for rid, _ in items], [eid for _, eid in items], direct)
     return len(claimed)
 
 
@@ -116,18 +124,26 @@ def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
                         min_priority=min_priority, flow=only_flow, exclude_flow=except_flow)
 
 
-def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
+def _start(flow: str, row_ids: list[str], entity_ids: list[str], direct: bool = False
+           ) -> None:
+    record: list[str] = []
     try:
         if flow == NOTICE_FLOW and not _unsent_notices(entity_ids):
             pass  # already sent by the run that routed the case: no run needed
         elif flow == MATCH_FLOW and not _unmatched(entity_ids):
             pass  # critical cases are matched by the run that routes them
+        elif direct and (run := registry.resolve_direct(flow)) is not None:
+            run(entity_ids)
+            record = entity_ids if flow in RECORDED else []
         elif get_settings().mode == "distributed":
             _start_deployment(flow, row_ids, entity_ids)
         else:
             _run_in_process(flow, entity_ids)
         with session_scope() as session:
             outbox.finish(session, row_ids)
+            # The flow run follows (finding the steps done): Prefect's history and the
+            # safety net of a direct run that failed part-way.
+            outbox.enqueue_many(session, [(flow, e, RECORD_PRIORITY) for e in record])
     except Exception as exc:  # noqa: BLE001 - any failure: give the rows back, try later
         log.warning("flow %s failed to run for %d rows: %s", flow, len(row_ids),
                     type(exc).__name__)
@@ -138,7 +154,7 @@ def _start(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
 def _unmatched(entity_ids: list[str]) -> bool:
     from models.shelter.matchrun import unmatched
 
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         return bool(unmatched(session, entity_ids))
 
 
@@ -218,11 +234,16 @@ class Dispatcher:
             if not handled:
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
+            elif handled < self.batch and self._gathers():
+                self._stop.wait(GATHER_S)
+
+    def _gathers(self) -> bool:
+        return not self.express and get_settings().mode == "distributed"
 
     def _dispatch(self) -> int:
         return dispatch_once(self.batch, max_priority=self.max_priority,
                              min_priority=self.min_priority, only_flow=self.only_flow,
-                             except_flow=self.except_flow)
+                             except_flow=self.except_flow, direct=self.express)
 
 
 class Dispatchers:
