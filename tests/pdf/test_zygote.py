@@ -13,6 +13,7 @@ import pytest
 from forms.pdf import sandbox, zygote_client
 from forms.pdf.errors import PdfRejected
 from forms.pdf.sandbox import ZYGOTE, read_pdf_limited
+from forms.pdf.zygote import HEADER, PID
 from forms.pdf.zygote_client import WarmParser, Zygote
 from tests.pdf.corpus import COMMON_VALUES, REQUEST_VALUES, expected, fill
 
@@ -126,19 +127,19 @@ class TestRestart:
 
 class TestWhatAChildInherits:
     def test_no_server_secret_in_the_zygote_or_a_child(
-            self, monkeypatch: pytest.MonkeyPatch, hostile_dir: Path) -> None:
-        monkeypatch.setenv("AMPARO_SECRET_KEY", SECRET)
-        ZYGOTE.stop()  # the next zygote starts while the secret is in our environment
-        zpid = zygote_pid()
-        bomb = (hostile_dir / "bomb.pdf").read_bytes()
-        with ThreadPoolExecutor(1) as pool:
-            pending = pool.submit(read_pdf_limited, bomb)  # alive for a second or two
-            child = wait_for(lambda: [c for c in children_of(zpid) if limited(c)])[0]
-            child_env = Path(f"/proc/{child}/environ").read_bytes()
-            child_fds = os.listdir(f"/proc/{child}/fd")
-            with pytest.raises(PdfRejected):
-                pending.result()
-        for env in (Path(f"/proc/{zpid}/environ").read_bytes(), child_env):
+            self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("AMPARO_SECRET_KEY", SECRET)  # in our environment as it starts
+        zygote = Zygote.start(sandbox._child_env(), sandbox.PROJECT_ROOT, ready_timeout=30)
+        try:
+            with zygote.fork_child(HEADER.pack(512, 8, 4, 10)) as conn:
+                conn.settimeout(10)
+                child = PID.unpack(conn.recv(PID.size))[0]
+                assert wait_for(lambda: limited(child))  # now waiting for its PDF
+                envs = [Path(f"/proc/{p}/environ").read_bytes() for p in (zygote.pid, child)]
+                child_fds = os.listdir(f"/proc/{child}/fd")
+        finally:
+            zygote.stop()
+        for env in envs:
             assert SECRET.encode() not in env
             names = {item.split(b"=", 1)[0] for item in env.split(b"\0") if item}
             assert names <= {b"PATH", b"PYTHONPATH", b"PYTHONDONTWRITEBYTECODE",
