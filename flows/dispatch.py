@@ -51,8 +51,8 @@ _express_idle.set()
 _routing_idle = threading.Event()
 _routing_idle.set()
 # Distributed: each run handed over costs a process start on a worker (~2-4 s of CPU here),
-# so the main and notices lanes gather rows for a moment between runs that are not full.
-GATHER_S = 2.0
+# so the main and notices lanes gather rows for a while between runs that are not full.
+GATHER_S = 5.0
 GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
 ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
 

@@ -44,6 +44,7 @@ def main() -> None:
         prefect_api = LocalPrefectApi().start()  # before anything imports Prefect's client
     if settings.mode == "embedded":
         _warm_up_prefect()
+    _warm_up_direct()
     lanes = dispatch.start_dispatcher()
     sweeper = _start_sweeper() if settings.mode == "embedded" else None
     threading.Thread(target=_relay_wakes, args=(lanes, stop), name="amparo-wakes",
@@ -133,6 +134,16 @@ def _warm_up_prefect() -> None:
 
     with get_client(sync_client=True) as client:
         client.api_healthcheck()
+
+
+def _warm_up_direct() -> None:
+    """Import what the express lane runs itself (flows/registry.DIRECT) before the first
+    critical case arrives: the first import of Prefect and the flows took 2-5 s on a busy
+    machine (in distributed mode nothing else imports them in this process)."""
+    from flows import registry
+
+    for name in registry.DIRECT:
+        registry.resolve_direct(name)
 
 
 def _start_sweeper():  # noqa: ANN202
