@@ -43,7 +43,7 @@ class LoadResult:
                 "p99_ms": round(percentile(self.latencies, 99) * 1000, 1)}
 
 
-async def _submit_all(url: str, bodies: list[dict[str, Any]], concurrency: int,
+async def _submit_all(urls: list[str], bodies: list[dict[str, Any]], concurrency: int,
                       headers_for: Any) -> LoadResult:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     answers: list[dict[str, Any] | None] = [None] * len(bodies)
@@ -54,7 +54,7 @@ async def _submit_all(url: str, bodies: list[dict[str, Any]], concurrency: int,
     for i in range(len(bodies)):
         queue.put_nowait(i)
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def worker(client: httpx.AsyncClient, url: str) -> None:
         nonlocal errors
         while not queue.empty():
             i = queue.get_nowait()
@@ -72,16 +72,18 @@ async def _submit_all(url: str, bodies: list[dict[str, Any]], concurrency: int,
 
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         start = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        # the connections spread over the servers, as a proxy's round robin would
+        await asyncio.gather(*(worker(client, urls[k % len(urls)]) for k in range(concurrency)))
         seconds = time.perf_counter() - start
     return LoadResult(seconds=seconds, latencies=latencies, answers=answers, sent_at=sent_at,
                       errors=errors)
 
 
-def submit_all(url: str, bodies: list[dict[str, Any]], *, concurrency: int = 32,
+def submit_all(url: str | list[str], bodies: list[dict[str, Any]], *, concurrency: int = 32,
                headers_for: Any = lambda i: {}) -> LoadResult:
-    """POST every body as fast as `concurrency` connections allow."""
-    return asyncio.run(_submit_all(url, bodies, concurrency, headers_for))
+    """POST every body as fast as `concurrency` connections allow (to one URL or several)."""
+    urls = [url] if isinstance(url, str) else url
+    return asyncio.run(_submit_all(urls, bodies, concurrency, headers_for))
 
 
 def _children(pid: int) -> list[int]:
@@ -113,7 +115,7 @@ def tree_rss_bytes(pid: int) -> int:
 class MemorySampler:
     """Samples a process tree's memory in a thread until stopped; keeps the peak."""
 
-    pid: int
+    pid: int | list[int]  # the roots of the process trees summed
     every: float = 0.2
     peak: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -126,7 +128,8 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss_bytes(self.pid))
+            pids = self.pid if isinstance(self.pid, list) else [self.pid]
+            self.peak = max(self.peak, sum(tree_rss_bytes(p) for p in pids))
             self._stop.wait(self.every)
 
     def __exit__(self, *exc: object) -> None:

@@ -49,12 +49,14 @@ class PrefectStack:
         return self.env["PREFECT_API_URL"]
 
     @classmethod
-    def start(cls, root: Path, port: int | None = None) -> "PrefectStack":
+    def start(cls, root: Path, port: int | None = None, database_url: str | None = None
+              ) -> "PrefectStack":
+        """`database_url`: Prefect's database (postgresql+asyncpg://...); SQLite by default."""
         root.mkdir(parents=True, exist_ok=True)
         port = port or free_port()
         env = prefect_env(root / "home", f"http://127.0.0.1:{port}/api")
         server_env = {**env, "PREFECT_API_DATABASE_CONNECTION_URL":
-                      f"sqlite+aiosqlite:///{root / 'prefect.db'}",
+                      database_url or f"sqlite+aiosqlite:///{root / 'prefect.db'}",
                       "PREFECT_SERVER_UI_ENABLED": "false"}
         server_env.pop("PREFECT_API_URL")  # the server must not think it is a client of itself
         server = run_server(server_env, port=port, log_path=root / "prefect-server.log",
@@ -76,15 +78,18 @@ class PrefectStack:
                                f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
         return proc.stdout
 
-    def start_worker(self, amparo_env: dict[str, str], pool: str = "amparo") -> ServerProcess:
-        """A process worker; its flow runs inherit `amparo_env` (database, keys, Stripe...)."""
+    def start_worker(self, amparo_env: dict[str, str], pool: str = "amparo",
+                     limit: int | None = None) -> ServerProcess:
+        """A process worker; its flow runs inherit `amparo_env` (database, keys, Stripe...).
+        `limit`: at most this many flow runs (processes) at once."""
         health = free_port()
         env = {**amparo_env, **self.env, "PREFECT_WORKER_WEBSERVER_PORT": str(health)}
         n = len(self.workers) + 1
         worker = run_server(env, port=health, cwd=ROOT, log_path=self.root / f"worker{n}.log",
                             command=[str(BIN / "prefect"), "worker", "start", "--pool", pool,
                                      "--type", "process", "--with-healthcheck",
-                                     "--name", f"test-worker-{n}"],
+                                     "--name", f"test-worker-{n}",
+                                     *(["--limit", str(limit)] if limit else [])],
                             health_path="/health", timeout=SERVER_START_TIMEOUT)
         self.workers.append(worker)
         return worker
