@@ -5,7 +5,6 @@ only (never a URL); wrong receipts are rate-limited per client, right ones never
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -28,8 +27,6 @@ from models.core.errors import Invalid, NotFound, TooManyRequests
 from models.people.tables import StaffUser
 
 router = APIRouter(tags=["applications"])
-RECEIPT_LIMIT = {"limit": 20, "window": timedelta(minutes=10)}
-RECEIPT_BUCKET = "receipt"
 
 
 class StatusIn(BaseModel):
@@ -141,18 +138,16 @@ def _language(request: Request, asked: str | None, application: Application) -> 
 
 
 def by_receipt(session: Session, request: Request, receipt: str) -> Application:
-    """The application of a receipt; unknown receipts count against the client's limit."""
-    client = client_key(request)
-    if ratelimit.over_limit(session, bucket=RECEIPT_BUCKET, client=client, **RECEIPT_LIMIT):
-        raise TooManyRequests()
+    """The application of a receipt. A right receipt is always answered, whoever shares the
+    client's address; unknown ones count against this client only, with growing delays."""
     try:
         return info.application_by_receipt(session, receipt)
     except NotFound:
-        try:
-            ratelimit.hit(session, bucket=RECEIPT_BUCKET, client=client, **RECEIPT_LIMIT)
-        except TooManyRequests:
-            pass  # this one is answered 404; the next is refused
+        session.rollback()
+        wait = ratelimit.miss(session, ratelimit.RECEIPT, client_key(request))
         session.commit()
+        if wait:
+            raise TooManyRequests(retry_after=wait) from None
         raise
 
 

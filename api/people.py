@@ -1,21 +1,19 @@
-"""Staff login: form or JSON `username`, `password`, `otp` -> a short-lived bearer token."""
+"""Staff login: form or JSON `username`, `password`, `otp` -> a short-lived bearer token;
+logout ends every token and page session of the caller (models/people/login.py)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from api.auth import issue_token
+from api.auth import CurrentStaff, issue_token
 from api.deps import SessionDep, client_key
-from models.core import ratelimit
-from models.core.base import utcnow
 from models.core.errors import Invalid
-from models.people.service import authenticate
+from models.people.login import sign_in
+from models.people.service import end_sessions
 
 router = APIRouter(tags=["auth"])
-LOGIN_LIMIT, LOGIN_WINDOW = 10, timedelta(minutes=5)
 
 
 async def _credentials(request: Request) -> dict[str, str]:
@@ -34,25 +32,16 @@ async def _credentials(request: Request) -> dict[str, str]:
 
 
 @router.post("/auth/token")
-def token(request: Request, creds: Annotated[dict[str, str], Depends(_credentials)],
-          session: SessionDep) -> dict:
-    client = client_key(request)
-    if ratelimit.over_limit(session, bucket="login", client=client, limit=LOGIN_LIMIT,
-                            window=LOGIN_WINDOW):
-        ratelimit.hit(session, bucket="login", client=client, limit=LOGIN_LIMIT,
-                      window=LOGIN_WINDOW)
-    try:
-        user = authenticate(session, email=creds["username"], password=creds["password"],
-                            otp=creds["otp"])
-    except Exception:
-        try:
-            ratelimit.hit(session, bucket="login", client=client, limit=LOGIN_LIMIT,
-                          window=LOGIN_WINDOW)
-        finally:
-            session.commit()
-        raise
-    user.last_login_at = utcnow()
-    session.add(user)
-    session.commit()
+def token(request: Request, creds: Annotated[dict[str, str], Depends(_credentials)]) -> dict:
+    """401 for any wrong part; 429 with Retry-After once this client has failed too often."""
+    user = sign_in(client=client_key(request), email=creds["username"],
+                   password=creds["password"], otp=creds["otp"])
     access, expires = issue_token(user)
     return {"access_token": access, "token_type": "bearer", "expires_in": expires}
+
+
+@router.post("/auth/logout", summary="End every token and page session of the caller")
+def logout(user: CurrentStaff, session: SessionDep) -> dict:
+    end_sessions(session, user=user)
+    session.commit()
+    return {"ended": True}

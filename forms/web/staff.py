@@ -4,26 +4,23 @@ The review and case pages live in forms/web/staff_cases.py and are included here
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import issue_token
+from api.auth import COOKIE, issue_token, staff_for_token
 from api.deps import SessionDep, client_key
 from forms import csrf
 from forms.web import staff_cases
 from forms.web.posted import PostedForm
 from forms.web.staff_session import (PageUser, safe_next, sign_in, sign_out, staff_page,
                                      user_from_cookie)
-from models.core import ratelimit
-from models.core.base import utcnow
+from models.core.db import session_scope
 from models.core.errors import TooManyRequests, Unauthorized
-from models.people.service import authenticate
+from models.people.login import sign_in as check_sign_in
+from models.people.service import end_sessions
 
 router = APIRouter(include_in_schema=False)
 router.include_router(staff_cases.router)
-LOGIN_LIMIT, LOGIN_WINDOW = 10, timedelta(minutes=5)  # as POST /api/v1/auth/token
 GENERIC_ERROR = "Wrong e-mail, password or code."
 
 
@@ -40,40 +37,33 @@ def _refused(request: Request, next_url: str, message: str, status: int) -> HTML
 
 
 @router.post("/staff/login", response_class=HTMLResponse)
-def login(request: Request, body: PostedForm, session: SessionDep) -> HTMLResponse:
+def login(request: Request, body: PostedForm) -> HTMLResponse:
     form = body.form()
     next_url = safe_next(str(form.get("next") or ""))
     if not csrf.check(request, form.get(csrf.FIELD)):
         return _refused(request, next_url, "The form has expired. Please try again.", 403)
     fields = {k: str(form.get(k) or "") for k in ("email", "password", "otp")}
-    client = client_key(request)
-    limits = {"bucket": "login", "client": client, "limit": LOGIN_LIMIT, "window": LOGIN_WINDOW}
     try:
-        if ratelimit.over_limit(session, **limits):
-            ratelimit.hit(session, **limits)
-        user = authenticate(session, email=fields["email"], password=fields["password"],
-                            otp=fields["otp"])
-    except TooManyRequests:
-        session.commit()
-        return _refused(request, next_url, "Too many attempts. Wait a few minutes.", 429)
+        user = check_sign_in(client=client_key(request), email=fields["email"],
+                             password=fields["password"], otp=fields["otp"])
+    except TooManyRequests as exc:
+        page = _refused(request, next_url, "Too many attempts. Wait a few minutes.", 429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except Unauthorized:
-        try:
-            ratelimit.hit(session, **limits)
-        except TooManyRequests:
-            pass
-        session.commit()
         return _refused(request, next_url, GENERIC_ERROR, 401)
-    user.last_login_at = utcnow()
-    session.add(user)
-    session.commit()
     token, _ = issue_token(user)
     return sign_in(request, RedirectResponse(next_url, status_code=303), token)  # type: ignore[return-value]
 
 
 @router.post("/staff/logout")
-async def logout(request: Request) -> RedirectResponse:
-    form = await request.form()
-    csrf.require(request, form.get(csrf.FIELD))
+def logout(request: Request, body: PostedForm) -> RedirectResponse:
+    """Ends every session of this person, on every device, not only this cookie."""
+    csrf.require(request, body.form().get(csrf.FIELD))
+    with session_scope() as session:
+        user = staff_for_token(session, request.cookies.get(COOKIE))
+        if user is not None:
+            end_sessions(session, user=user)
     return sign_out(RedirectResponse("/staff/login", status_code=303))
 
 

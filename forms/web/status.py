@@ -4,7 +4,6 @@ the look-up runs either way), and wrong receipts are rate-limited per client.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -25,8 +24,6 @@ from models.core import ratelimit
 from models.core.errors import AmparoError, NotFound
 
 router = APIRouter(include_in_schema=False)
-BUCKET = "status-receipt"
-LIMIT = {"limit": 10, "window": timedelta(minutes=15)}
 
 WRONG = N_("We could not find an application with this code. Check each character and "
            "try again.")
@@ -69,19 +66,16 @@ def view_page(request: Request, session: Session, receipt: str, *, lang: str,
 
 
 def _wrong(request: Request, session: Session, lang: str) -> HTMLResponse:
-    """Count the wrong code (committed even though nothing else is) and say the same thing."""
+    """Count the wrong code (committed even though nothing else is) and say the same thing.
+    Only unknown codes count, per client: a right receipt is always shown (issue 12)."""
     session.rollback()
-    try:
-        ratelimit.hit(session, bucket=BUCKET, client=client_key(request), **LIMIT)
-    except AmparoError:
-        session.commit()
-        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
+    wait = ratelimit.miss(session, ratelimit.RECEIPT, client_key(request))
     session.commit()
+    if wait:
+        page = entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
+        page.headers["Retry-After"] = str(wait)
+        return page
     return entry_page(request, lang=lang, error=WRONG, status_code=404)
-
-
-def _blocked(request: Request, session: Session) -> bool:
-    return ratelimit.over_limit(session, bucket=BUCKET, client=client_key(request), **LIMIT)
 
 
 @router.get("/status", response_class=HTMLResponse)
@@ -95,8 +89,6 @@ def status_view(request: Request, body: CappedText, session: SessionDep) -> HTML
     lang = form_language(request, form)
     if not csrf.check(request, form.get(csrf.FIELD)):
         return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
-    if _blocked(request, session):
-        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
     try:
         return view_page(request, session, str(form.get("receipt") or ""), lang=lang)
     except NotFound:
@@ -110,8 +102,6 @@ def status_answer(request: Request, body: CappedText, session: SessionDep) -> HT
     receipt = str(form.get("receipt") or "")
     if not csrf.check(request, form.get(csrf.FIELD)):
         return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
-    if _blocked(request, session):
-        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
     try:
         answer_info(session=session, receipt=receipt, request_id=str(form.get("request_id")),
                     answer=str(form.get("answer") or ""))
@@ -136,8 +126,6 @@ def status_upload(request: Request, body: CappedUpload, session: SessionDep) -> 
     receipt = str(form.get("receipt") or "")
     if not csrf.check(request, form.get(csrf.FIELD)):
         return entry_page(request, lang=lang, error=EXPIRED, status_code=403)
-    if _blocked(request, session):
-        return entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
     purpose, _, ref_id = str(form.get("purpose") or "").partition(":")
     upload: Any = form.get("file")
     try:

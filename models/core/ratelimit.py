@@ -81,6 +81,15 @@ def failed(session: Session, policy: Policy, *parts: str) -> int:
     return int(delay.total_seconds())
 
 
+def miss(session: Session, policy: Policy, *parts: str) -> int:
+    """An unknown receipt (or the like): the wait still imposed on this key (then answer
+    429 and count nothing more), else 0 with this miss counted (answer as not found)."""
+    wait = wait_seconds(session, policy, *parts)
+    if not wait:
+        failed(session, policy, *parts)
+    return wait
+
+
 def forget(session: Session, policy: Policy, *parts: str) -> None:
     """A right attempt wipes the key's history (e.g. the account's after a good login)."""
     row = session.get(RateCounter, _key(policy.bucket, *parts), with_for_update=True)

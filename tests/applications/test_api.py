@@ -114,11 +114,13 @@ class TestStatus:
 
     def test_unknown_receipts_are_404_then_rate_limited(self, client: TestClient) -> None:
         good = submit(client)["receipt"]
-        for i in range(20):
+        for i in range(11):  # ten free misses; the eleventh is answered, then waits begin
             r = client.post("/api/v1/status", json={"receipt": f"AAAA-AAAA-AAAA-AAAA-{i:04d}"})
             assert r.status_code == 404
-        assert client.post("/api/v1/status", json={"receipt": "nope"}).status_code == 429
-        assert client.post("/api/v1/status", json={"receipt": good}).status_code == 429
+        refused = client.post("/api/v1/status", json={"receipt": "nope"})
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        # a right receipt is always answered (issue 12): the limit is about noise, not guessing
+        assert client.post("/api/v1/status", json={"receipt": good}).status_code == 200
 
     def test_answer_a_question_resumes_triage(self, client: TestClient) -> None:
         body = submit(client, endorser=None)
