@@ -26,7 +26,10 @@ fi
 
 echo "ensure-test-deps: installing ${missing[*]} with apt-get"
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get update -qq || ! apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+# Another apt process (the machine's own updates, a second checkout) may hold the lock: wait
+# for it (up to 10 minutes) instead of failing on a race.
+APT=(apt-get -o DPkg::Lock::Timeout=600)
+if ! "${APT[@]}" update -qq || ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"; then
   echo "ensure-test-deps: apt-get could not install ${missing[*]}" >&2
   exit 1
 fi
