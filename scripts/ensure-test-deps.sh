@@ -29,7 +29,11 @@ export DEBIAN_FRONTEND=noninteractive
 # Another apt process (the machine's own updates, a second checkout) may hold the lock: wait
 # for it (up to 10 minutes) instead of failing on a race.
 APT=(apt-get -o DPkg::Lock::Timeout=600)
-if ! "${APT[@]}" update -qq || ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"; then
+apt_update() {  # the lists lock may not honour the timeout on every apt: retry as well
+  for _ in 1 2 3 4 5 6; do "${APT[@]}" update -qq && return 0; sleep 20; done
+  return 1
+}
+if ! apt_update || ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"; then
   echo "ensure-test-deps: apt-get could not install ${missing[*]}" >&2
   exit 1
 fi
