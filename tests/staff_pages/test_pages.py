@@ -74,11 +74,18 @@ class TestLogin:
     def test_logout(self, world) -> None:  # noqa: ANN001
         client, ids, secrets = world
         login(client, ids["caseworker"], secrets[ids["caseworker"]])
+        kept = client.cookies.get(COOKIE)  # as a second tab, device or a thief would keep it
         home = client.get("/staff/")
         resp = client.post("/staff/logout", data={"csrf_token": _csrf(home.text)},
                            follow_redirects=False)
         assert resp.status_code == 303
         assert client.get("/staff/", follow_redirects=False).status_code == 303
+        # the session ended on the server: the old token works neither as a cookie nor a bearer
+        client.cookies.set(COOKIE, kept)
+        assert client.get("/staff/", follow_redirects=False).status_code == 303
+        client.cookies.clear()
+        api = client.get("/api/v1/applications", headers={"Authorization": f"Bearer {kept}"})
+        assert api.status_code == 401
 
 
 class TestReviewPages:
