@@ -10,23 +10,17 @@ from typing import Any
 
 from models.applications.tables import Applicant, Application
 from models.core import crypto
+from models.core.currency import to_major, to_minor_exact
 
 PERSONAL = ("name", "email", "phone", "organisation", "pronouns")
-# ISO 4217 currencies without minor units; the others have two.
-_ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
-                 "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
-
-
 def minor_units(amount: Decimal | int | float | str, currency: str) -> int:
-    factor = 1 if currency.upper() in _ZERO_DECIMAL else 100
-    return int((Decimal(str(amount)) * factor).to_integral_value())
+    return int(to_minor_exact(amount, currency).to_integral_value())
 
 
 def major_units(amount_minor: int | None, currency: str | None) -> float | None:
     if amount_minor is None:
         return None
-    factor = 1 if (currency or "").upper() in _ZERO_DECIMAL else 100
-    return amount_minor / factor
+    return float(to_major(amount_minor, currency))
 
 
 def data_key(applicant: Applicant) -> bytes | None:

@@ -8,16 +8,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from models.core.currency import to_major, to_minor_exact
 from models.core.errors import Invalid
 from models.money.tables import Disbursement
 
-_ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
-                 "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
-
-
 def major(amount_minor: int, currency: str) -> Decimal:
-    places = 0 if currency.upper() in _ZERO_DECIMAL else 2
-    return Decimal(amount_minor).scaleb(-places)
+    return to_major(amount_minor, currency)
 
 
 # A JSON number like `request.amount` (3000 = 3,000.00), exact to the minor unit.
@@ -25,8 +21,7 @@ MajorAmount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_
 
 
 def minor(amount: Decimal, currency: str) -> int:
-    places = 0 if currency.upper() in _ZERO_DECIMAL else 2
-    value = Decimal(amount).scaleb(places)
+    value = to_minor_exact(amount, currency)
     if value != value.to_integral_value():
         raise Invalid("the amount has a fraction of the currency's smallest unit",
                       fields={"amount": "too many decimals for this currency"})

@@ -19,6 +19,7 @@ from models.core import audit
 from models.core.base import utcnow
 from models.core.crypto import aad_for, encrypt
 from models.core.db import lock
+from models.core.currency import to_major, to_minor_exact
 from models.core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.core.workflow import SYSTEM, transition
 from models.people.tables import PanelMember, StaffUser
@@ -30,7 +31,6 @@ from models.reviews.tally import (APPROVE, APPROVED, DECISIONS, RECUSE, Ballot, 
 
 REVIEWER = "reviewer"
 MAX_COMMENT = 4000
-ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "XOF", "XAF", "UGX", "RWF", "PYG", "GNF"})
 VOTED_KINDS = ("grant",)  # visas are decided by visa officers, shelters by coordinators
 
 
@@ -49,8 +49,7 @@ def to_minor(amount: Any, currency: str) -> int:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError) as exc:
         raise Invalid("the amount is not a number", fields={"amount": "not a number"}) from exc
-    places = 0 if currency.upper() in ZERO_DECIMAL else 2
-    minor = value.scaleb(places)
+    minor = to_minor_exact(value, currency)
     if not value.is_finite() or minor != minor.to_integral_value() or minor <= 0:
         raise Invalid("the amount is not valid", fields={"amount": "a positive amount in the currency's units"})
     return int(minor)
@@ -59,8 +58,7 @@ def to_minor(amount: Any, currency: str) -> int:
 def from_minor(amount_minor: int | None, currency: str | None) -> Decimal | None:
     if amount_minor is None:
         return None
-    places = 0 if (currency or "").upper() in ZERO_DECIMAL else 2
-    return Decimal(amount_minor).scaleb(-places)
+    return to_major(amount_minor, currency)
 
 
 def comment_aad(vote_id: str) -> str:
