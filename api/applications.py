@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from api.auth import CurrentStaff, require_roles
 from api.deps import SessionDep, client_key
-from forms.i18n import LANGUAGES, gettext
+from forms.i18n import LANGUAGES, choose_language, gettext
 from forms.web.posted import CappedUpload
 from forms.web.upload import file_bytes
 from models.applications import followups, info, public, views
@@ -126,15 +126,10 @@ def download(document_id: str, user: CurrentStaff, session: SessionDep) -> Respo
 # --- the applicant, by receipt -------------------------------------------------------------
 
 def _language(request: Request, asked: str | None, application: Application) -> str:
-    for candidate in (asked, request.query_params.get("lang")):
-        if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return application.language if application.language in LANGUAGES else "en"
+    """The body's `lang`, then ?lang=, then Accept-Language, then the application's own."""
+    chosen = (asked if asked in LANGUAGES else None) or choose_language(
+        request.query_params.get("lang"), request.headers.get("accept-language", ""))
+    return chosen or (application.language if application.language in LANGUAGES else "en")
 
 
 def by_receipt(session: Session, request: Request, receipt: str) -> Application:

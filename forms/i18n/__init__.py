@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from babel.core import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -38,12 +39,30 @@ def gettext(lang: str, message: str) -> str:
 
 def pick_language(request: Request) -> str:
     """?lang= first, then Accept-Language, then English."""
-    asked = request.query_params.get("lang")
+    return choose_language(request.query_params.get("lang"),
+                           request.headers.get("accept-language", "")) or DEFAULT
+
+
+def choose_language(asked: str | None, accept_language: str) -> str | None:
+    """`asked` when we speak it, else the best of the header that we speak, else None."""
     if asked in LANGUAGES:
-        return asked  # type: ignore[return-value]
-    header = request.headers.get("accept-language", "")
-    for part in header.split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return DEFAULT
+        return asked
+    return negotiate(accept_language)
+
+
+def negotiate(accept_language: str) -> str | None:
+    """Accept-Language with its q-values ("en;q=0.1, es" prefers Spanish), negotiated by
+    Babel against the languages we have."""
+    ranked: list[tuple[float, int, str]] = []
+    for order, part in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            ranked.append((-quality, order, tag.strip().replace("-", "_")))
+    preferred = [tag for _, _, tag in sorted(ranked)]
+    return negotiate_locale(preferred, list(LANGUAGES))

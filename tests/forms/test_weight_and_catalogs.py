@@ -85,3 +85,12 @@ def test_every_public_msgid_is_translated(lang: str) -> None:
     translated = {m.id for m in catalog if m.id and m.string}
     missing = sorted(public_msgids() - translated)
     assert not missing, f"{lang}: {missing[:5]}"
+
+
+def test_accept_language_quality_values_are_honoured() -> None:
+    """One parser (Babel's negotiation) for pages and the API; q-values count (issue 13)."""
+    from forms.i18n import negotiate
+    assert negotiate("en;q=0.1, es") == "es"
+    assert negotiate("es-MX,es;q=0.9") == "es"
+    assert negotiate("de, fr;q=0.5") == "fr"
+    assert negotiate("zz, en;q=0") is None
