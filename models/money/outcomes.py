@@ -102,7 +102,11 @@ def _new_attempt(session: Session, old: Disbursement) -> Disbursement:
     new = Disbursement(application_id=old.application_id, programme_id=old.programme_id,
                        tranche=old.tranche, amount_minor=old.amount_minor,
                        currency=old.currency, approvals_required=old.approvals_required,
-                       rail=old.rail, retry_of=old.id, not_before=old.not_before or utcnow())
+                       rail=old.rail, retry_of=old.id,
+                       # a later tranche still waiting for the earlier one keeps waiting (None):
+                       # `or utcnow()` here once released it at once, before tranche 1 arrived
+                       not_before=old.not_before if old.tranche > 1 else
+                       (old.not_before or utcnow()))
     session.add(new)
     audit.record(session, actor="system", action="disbursement.created",
                  entity="disbursement", entity_id=new.id,

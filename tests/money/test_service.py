@@ -135,6 +135,28 @@ class TestApprove:
         assert session.get(Application, first.application_id).status == "follow_up"
 
 
+    def test_a_retried_second_tranche_keeps_waiting_for_the_first(self, session):
+        """Cancelling the waiting tranche 2 once made a retry released at once, which could
+        be approved and sent before tranche 1 was confirmed (issue 18)."""
+        prog = f.programme(session)
+        first, second = service.create_disbursements(
+            session=session, application=f.grant(session, prog=prog, amount=800_000))
+        a, b = f.staff(session, n=2)
+        outcomes.finance_end(session=session, disbursement_id=second.id, user_id=a.id,
+                             role="finance", target="cancelled")
+        [retry] = [d for d in repository.of_application(session, first.application_id)
+                   if d.retry_of == second.id]
+        assert retry.not_before is None
+        with pytest.raises(Conflict, match="previous"):
+            _approve(session, retry, a, rail="bank_wire")
+        _approve(session, first, a, rail="bank_wire")
+        _approve(session, first, b)
+        outcomes.confirm_manual(session=session, disbursement_id=first.id, user_id=a.id,
+                                role="finance", reference="WIRE-REF-1")
+        assert retry.not_before is not None
+        _approve(session, retry, a, rail="bank_wire")
+
+
 class TestBudgetAndCap:
     def test_budget_per_programme_and_currency(self, session):
         prog = f.programme(session, budget_minor=500_000)
