@@ -27,7 +27,7 @@ from models.core import outbox, writegate
 from models.core.db import session_scope
 from models.core.settings import get_settings
 
-from flows import registry
+from flows import handover, registry
 
 log = logging.getLogger("amparo.dispatch")
 # One flow run costs ~0.3-1 s of Prefect overhead on this kind of machine whatever its size
@@ -51,8 +51,8 @@ _express_idle.set()
 _routing_idle = threading.Event()
 _routing_idle.set()
 # Distributed: each run handed over costs a process start on a worker (~2-4 s of CPU here),
-# so the main and notices lanes gather rows for a while between runs that are not full.
-GATHER_S = 5.0
+# so the main and notices lanes gather rows between runs (flows/handover.py).
+GATHER_S = 2.0
 GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
 ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
 
@@ -175,12 +175,7 @@ def _run_in_process(flow: str, entity_ids: list[str]) -> None:
 
 
 def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> None:
-    from prefect.deployments import run_deployment
-
-    # Our ids only: the key tells Prefect a retried dispatch is the same run.
-    key = f"{flow}:{min(row_ids)}:{len(row_ids)}"
-    run_deployment(registry.deployment_name(flow), parameters={"ids": entity_ids},
-                   timeout=0, idempotency_key=key)
+    handover.start(flow, row_ids, entity_ids)
 
 
 class Dispatcher:
@@ -226,6 +221,9 @@ class Dispatcher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if self._gathers() and handover.last_run_waiting():
+                self._stop.wait(GATHER_S)  # the rows gather in the outbox meanwhile
+                continue
             try:
                 handled = self._dispatch()
             except Exception as exc:  # noqa: BLE001 - the loop must survive a bad moment

@@ -108,3 +108,33 @@ def test_a_critical_case_is_routed_while_the_main_lane_is_mid_run(flow_runs,
         release.set()
         main.stop()
         express.stop()
+
+
+def test_a_distributed_lane_hands_over_its_next_run_once_the_last_left_the_queue(
+        flow_runs, monkeypatch) -> None:
+    """Back-pressure (flows/handover.py): while the last run waits for a worker, rows gather
+    in the outbox; then one run takes them all."""
+    from models.core.settings import get_settings
+
+    if get_settings().mode != "distributed":
+        pytest.skip("the embedded lanes run flows in process")
+    answers = iter([True, True])  # the last run is queued twice, then has started
+    checks: list[bool] = []
+
+    def waiting() -> bool:
+        checks.append(next(answers, False))
+        return checks[-1]
+
+    monkeypatch.setattr(dispatch.handover, "last_run_waiting", waiting)
+    monkeypatch.setattr(dispatch, "GATHER_S", 0.01)
+    ids = [_submit("medium", 40 + i) for i in range(3)]
+    main = dispatch.Dispatchers().lanes[0].start()
+    try:
+        for _ in range(WAIT_S * 10):
+            if flow_runs:
+                break
+            threading.Event().wait(0.1)
+    finally:
+        main.stop()
+    assert checks[:3] == [True, True, False]
+    assert flow_runs[0] == ("process-application", ids)
