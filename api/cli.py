@@ -169,7 +169,8 @@ def audit_verify() -> None:
 def keys_rotate(batch: int = typer.Option(500, help="rows per transaction")) -> None:
     """Re-encrypt every value not under the first key of AMPARO_ENCRYPTION_KEYS."""
     from models.core.rotation import rotate_all
-    counts = rotate_all(batch=batch)
+    from models.sealed import KEYRING
+    counts = rotate_all(KEYRING, batch=batch)
     typer.echo("re-encrypted: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
 

@@ -1,7 +1,8 @@
 """Key rotation: re-encrypt, in batches, every keyring value not under the primary key.
 
 Applicant fields are sealed by per-applicant data keys: rotating the keyring re-wraps those
-data keys only (the fields themselves need not change). Each area lists its keyring columns.
+data keys only (the fields themselves need not change). The columns are listed, all in one
+place, in models/sealed.py (KEYRING); the caller passes them in.
 """
 from __future__ import annotations
 
@@ -10,26 +11,7 @@ from sqlmodel import SQLModel, select
 from models.core import crypto
 from models.core.db import session_scope
 
-# (table model, column, aad table name, aad column); areas append to this list.
-KEYRING_COLUMNS: list[tuple[type[SQLModel], str, str, str]] = []
-
-
-def register(model: type[SQLModel], column: str, aad_table: str, aad_column: str) -> None:
-    KEYRING_COLUMNS.append((model, column, aad_table, aad_column))
-
-
-def _defaults() -> None:
-    from models.applications.tables import Applicant, InfoRequest
-    from models.money.tables import Disbursement
-    from models.people.tables import StaffUser
-    for entry in [(Applicant, "data_key_wrapped", "applicant", "data_key"),
-                  (StaffUser, "totp_secret_enc", "staff_user", "totp"),
-                  (InfoRequest, "question_enc", "info_request", "question"),
-                  (InfoRequest, "answer_enc", "info_request", "answer"),
-                  (Disbursement, "destination_enc", "disbursement", "destination"),
-                  (Disbursement, "reference_enc", "disbursement", "reference")]:
-        if entry not in KEYRING_COLUMNS:
-            KEYRING_COLUMNS.append(entry)
+Column = tuple[type[SQLModel], str, str, str]  # model, column, aad table, aad column
 
 
 def rotate_column(model: type[SQLModel], column: str, aad_table: str, aad_column: str,
@@ -52,7 +34,6 @@ def rotate_column(model: type[SQLModel], column: str, aad_table: str, aad_column
         last_id = rows[-1].id  # type: ignore[attr-defined]
 
 
-def rotate_all(batch: int = 500) -> dict[str, int]:
-    _defaults()
+def rotate_all(columns: list[Column], batch: int = 500) -> dict[str, int]:
     return {f"{m.__tablename__}.{c}": rotate_column(m, c, t, a, batch)  # type: ignore[attr-defined]
-            for m, c, t, a in KEYRING_COLUMNS}
+            for m, c, t, a in columns}

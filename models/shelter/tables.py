@@ -11,7 +11,6 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Text
 from sqlmodel import Field, SQLModel
 
-from models.core import rotation
 from models.core.base import id_field, json_field, time_field
 from models.core.crypto import aad_for, decrypt, encrypt
 
@@ -95,9 +94,3 @@ class Placement(SQLModel, table=True):
     created_at: datetime = time_field(nullable=False, default_now=True)
     checked_in_at: datetime | None = time_field()
     checked_out_at: datetime | None = time_field()
-
-
-rotation.register(Shelter, "address_enc", "shelter", "address")
-rotation.register(Shelter, "name_enc", "shelter", "name")
-rotation.register(Shelter, "region_enc", "shelter", "region")
-rotation.register(Shelter, "contact_enc", "shelter", "contact")
