@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from sqlalchemy import event
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -65,6 +65,15 @@ def create_app(db_path: Path) -> FastAPI:
             session.add(row)
             session.commit()
         return {"id": row.id, "receipt": "baseline", "status": row.status}
+
+    @app.get("/api/v1/applications/{application_id}")
+    def read(application_id: str) -> dict:
+        """One row by its key, for the soak benchmark's reads (bench/soak.py)."""
+        with Session(engine) as session:
+            row = session.get(BaselineApplication, application_id)
+        if row is None:
+            raise HTTPException(404)
+        return {"id": row.id, "kind": row.kind, "status": row.status}
 
     @app.get("/api/v1/health")
     def health() -> dict:
