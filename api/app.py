@@ -10,11 +10,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import applications, health, money, people, reviews, shelter, visas, webhooks
-from api import intake_pdf  # POST /api/v1/applications/pdf (before applications/{id})
 from api.errors import install_error_handlers
-from forms.web import apply, staff, status
-from forms.web.common import CSP
+from api.pages import apply, finance, shelter as shelter_pages, staff, status, visas as visa_pages
+from api.pages.common import CSP
+from api.v1 import applications, health, money, people, reviews, shelter, visas, webhooks
+from api.v1 import intake_pdf  # POST /api/v1/applications/pdf (before applications/{id})
 from models.core.settings import get_settings
 
 API_PREFIX = "/api/v1"
@@ -89,12 +89,9 @@ def create_app() -> FastAPI:
     on_submissions_committed(wake_dispatcher)  # new cases wake the flow runner, once a batch
     for module in (people, health, intake_pdf, applications, reviews, money, webhooks, shelter, visas):
         app.include_router(module.router, prefix=API_PREFIX)
-    for page in (apply, status, staff):
+    # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
+    for page in (apply, status, staff, shelter_pages, visa_pages, finance):
         app.include_router(page.router)
-    from forms.web import shelter as shelter_pages, visas as visa_pages
-    for page in (shelter_pages, visa_pages):  # shelter coordinators' and visa officers' pages
-        app.include_router(page.router)
-    from forms.web import finance as finance_pages; app.include_router(finance_pages.router)  # noqa: E702
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_middleware(SafeHeaders)

@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from forms.web.upload import MAX_UPLOAD, capped_form
+from api.upload import MAX_UPLOAD, capped_form
 
 TEXT_FORM_MAX = 64 * 1024  # the text-only public forms (status look-up, answers, apply)
 
@@ -50,7 +50,7 @@ async def posted_form(request: Request) -> Posted:
 
 
 def capped(max_bytes: int) -> Callable[[Request], Awaitable[Posted]]:
-    """A dependency reading a multipart body refused past `max_bytes` (forms.web.upload)."""
+    """A dependency reading a multipart body refused past `max_bytes` (api.upload)."""
     async def _capped(request: Request) -> Posted:
         return await _read(capped_form(request, max_bytes=max_bytes))
     return _capped

@@ -15,11 +15,6 @@ from models.core.errors import Invalid, TooLarge
 MAX_UPLOAD = 10 * 1024 * 1024
 ENVELOPE = 64 * 1024  # multipart boundaries and the small fields around the file
 
-MAGIC = {  # what the first bytes must be for each accepted type
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
 
 
 async def capped_form(request: Request, *, max_bytes: int = MAX_UPLOAD) -> FormData:
@@ -45,7 +40,7 @@ async def capped_form(request: Request, *, max_bytes: int = MAX_UPLOAD) -> FormD
 def file_bytes(form: FormData, name: str = "file", *,
                max_bytes: int = MAX_UPLOAD) -> bytes | None:
     """The uploaded file's bytes, None when no file was chosen. Synchronous, for the `def`
-    routes (forms/web/posted.py): it reads the spooled file (memory or disk) directly."""
+    routes (api/posted.py): it reads the spooled file (memory or disk) directly."""
     upload: Any = form.get(name)
     if not isinstance(upload, UploadFile):
         return None
@@ -54,10 +49,3 @@ def file_bytes(form: FormData, name: str = "file", *,
         raise TooLarge()
     return data or None
 
-
-def sniff(data: bytes) -> str | None:
-    """The accepted type the bytes really are, from magic bytes (not the name or header)."""
-    for mime, prefixes in MAGIC.items():
-        if any(data.startswith(p) for p in prefixes):
-            return mime
-    return None

@@ -13,14 +13,15 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.intake_pdf import PdfRefused, parse_upload
-from forms import csrf
-from forms.i18n import LANGUAGES, pick_language
-from forms.web.common import countries, form_language, page
+from api.pages import csrf
+from api.pages.common import form_language, page, pick_language
+from api.posted import TEXT_FORM_MAX, CappedText, CappedUpload
+from api.upload import capped_form, file_bytes
+from api.v1.intake_pdf import PdfRefused, parse_upload
+from forms.i18n import LANGUAGES
+from forms.web.common import countries
 from forms.web.pdf_values import REJECTIONS, UNREAD, values_from_pdf
-from forms.web.posted import TEXT_FORM_MAX, CappedText, CappedUpload
 from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
-from forms.web.upload import capped_form, file_bytes
 from forms.web.validate import form_values, to_application, validate
 from models.applications.service import submit_grouped
 from models.core.crypto import normalise_receipt

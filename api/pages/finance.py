@@ -1,6 +1,6 @@
 """Finance pages under /staff/finance: disbursements with filters, money approved but not yet
 sent by age, totals per currency and rail, charts (inline SVG, drawn on the server), the
-reconciliation report and the CSV export. Actions on one disbursement: forms/web/finance_actions.py.
+reconciliation report and the CSV export. Actions on one disbursement: api/pages/finance_actions.py.
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from api.deps import SessionDep
-from forms import csrf
-from forms.web import finance_actions
-from forms.web.posted import PostedForm
-from forms.web.staff_session import PageUser, deny_unless, staff_page
+from api.pages import csrf
+from api.pages import finance_actions
+from api.pages.session import PageUser, deny_unless, staff_page
+from api.posted import PostedForm
 from models.core.base import utcnow
 from models.core.errors import AmparoError
 from models.money import ledger, reconcile, reports, repository, service

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from api.deps import SessionDep
-from forms import csrf
-from forms.web.staff_session import PageUser, deny_unless, staff_page
-from forms.web.posted import CappedUpload, Posted, PostedForm
-from forms.web.upload import file_bytes
+from api.pages import csrf
+from api.pages.session import PageUser, deny_unless, staff_page
+from api.posted import CappedUpload, Posted, PostedForm
+from api.upload import file_bytes
 from models.core.errors import AmparoError, Invalid
 from models.money import outcomes, proofs, repository, service
 from models.money.schemas import major

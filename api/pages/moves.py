@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from forms import csrf
-from forms.web.posted import Posted
+from api.pages import csrf
+from api.posted import Posted
 from models.applications.schemas import pydantic_fields
 from models.core.errors import AmparoError
 

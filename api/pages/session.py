@@ -17,8 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import COOKIE, LIFETIME, staff_for_token
 from api.deps import SessionDep
-from forms import csrf
-from forms.render import render
+from api.pages import csrf
+from api.pages.common import pick_language
+from forms.render import render_html
 from models.people.tables import StaffUser
 
 LOGIN = "/staff/login"
@@ -61,7 +62,8 @@ def staff_page(request: Request, template: str, context: dict[str, Any] | None =
                user: StaffUser | None, status_code: int = 200) -> HTMLResponse:
     token = csrf.token_for(request)
     ctx = {"user": user, "csrf_token": token, "role_links": ROLE_LINKS, **(context or {})}
-    response = render(request, template, ctx, status_code=status_code)
+    html = render_html(template, ctx, lang=pick_language(request))
+    response = HTMLResponse(html, status_code=status_code)
     csrf.set_cookie(request, response, token)
     return response
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from forms.web.moves import as_list, posted, run_move
-from forms.web.posted import PostedForm
-from forms.web.staff_session import PageUser, deny_unless, staff_page
+from api.pages.moves import as_list, posted, run_move
+from api.pages.session import PageUser, deny_unless, staff_page
+from api.posted import PostedForm
 from models.applications.followups import complete_checkin
 from models.applications.repository import followups_of
 from models.applications.tables import Application

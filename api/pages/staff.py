@@ -1,6 +1,6 @@
 """Staff pages: sign in (e-mail, password, 6-digit code), sign out, the start page by role.
 
-The review and case pages live in forms/web/staff_cases.py and are included here.
+The review and case pages live in api/pages/staff_cases.py and are included here.
 """
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import COOKIE, issue_token, staff_for_token
 from api.deps import SessionDep, client_key
-from forms import csrf
-from forms.web import staff_cases
-from forms.web.posted import PostedForm
-from forms.web.staff_session import (PageUser, safe_next, sign_in, sign_out, staff_page,
+from api.pages import csrf
+from api.pages import staff_cases
+from api.pages.session import (PageUser, safe_next, sign_in, sign_out, staff_page,
                                      user_from_cookie)
+from api.posted import PostedForm
 from models.core.db import session_scope
 from models.core.errors import TooManyRequests, Unauthorized
 from models.people.login import sign_in as check_sign_in

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import SessionDep
-from forms import csrf
-from forms.web.posted import PostedForm
-from forms.web.staff_session import ROLE_LINKS, PageUser, deny_unless, staff_page
+from api.pages import csrf
+from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_page
+from api.posted import PostedForm
 from models.applications.tables import Application
 from models.applications.workflow import WORKFLOWS
 from models.core.errors import AmparoError, Invalid, NotFound

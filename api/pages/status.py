@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from api.deps import SessionDep, client_key
-from forms import csrf
-from forms.i18n import pick_language
-from forms.web.common import form_language, gettext_for, page
+from api.pages import csrf
+from api.pages.common import form_language, page, pick_language
+from api.posted import CappedText, CappedUpload
+from api.upload import file_bytes
+from forms.web.common import gettext_for
 from forms.web.schema import N_
-from forms.web.posted import CappedText, CappedUpload
-from forms.web.upload import file_bytes
 from models.applications.documents import upload_document
 from models.applications.info import answer_info
 from models.applications.public import public_status

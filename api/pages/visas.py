@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from forms import csrf
-from forms.web.moves import posted, run_move
-from forms.web.staff_session import PageUser, deny_unless, staff_page
-from forms.web.posted import CappedUpload, PostedForm
-from forms.web.upload import file_bytes
+from api.pages import csrf
+from api.pages.moves import posted, run_move
+from api.pages.session import PageUser, deny_unless, staff_page
+from api.posted import CappedUpload, PostedForm
+from api.upload import file_bytes
 from models.applications.repository import staff_list
 from models.core.errors import Invalid, NotFound
 from models.relocation import repository as relocation_repo

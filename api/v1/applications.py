@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from api.auth import CurrentStaff, require_roles
 from api.deps import SessionDep, client_key
+from api.posted import CappedUpload
+from api.upload import file_bytes
 from forms.i18n import LANGUAGES, choose_language, gettext
-from forms.web.posted import CappedUpload
-from forms.web.upload import file_bytes
 from models.applications import followups, info, public, views
 from models.applications.documents import read_document, upload_document
 from models.applications.schemas import ApplicationIn, SubmitResult

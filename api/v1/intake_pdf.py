@@ -13,11 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep, client_key
+from api.posted import CappedUpload
+from api.upload import MAX_UPLOAD, file_bytes
 from forms.pdf.errors import PdfRejected
 from forms.pdf.parsed import ParsedForm
 from forms.pdf.sandbox import read_pdf_limited
-from forms.web.posted import CappedUpload
-from forms.web.upload import MAX_UPLOAD, file_bytes
 from models.applications.schemas import ApplicationIn
 from models.applications.service import submit_grouped
 from models.core import ratelimit

@@ -1,4 +1,4 @@
-"""Relocation routes (included by api/visas.py): link a visa, a placement and a travel grant
+"""Relocation routes (included by api/v1/visas.py): link a visa, a placement and a travel grant
 of one defender, and follow their one timeline."""
 from __future__ import annotations
 

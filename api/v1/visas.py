@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends
 
 from api.auth import require_roles
 from api.deps import SessionDep
-from api.relocation import router as relocation_router
-from forms.web.posted import CappedUpload
-from forms.web.upload import file_bytes
+from api.posted import CappedUpload
+from api.upload import file_bytes
+from api.v1.relocation import router as relocation_router
 from models.applications.tables import Application
 from models.core.errors import Invalid, NotFound
 from models.people.tables import StaffUser

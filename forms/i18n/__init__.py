@@ -11,7 +11,6 @@ from babel.core import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from fastapi import Request
 
 LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
 RTL = {"ar"}
@@ -35,12 +34,6 @@ def translations(lang: str) -> NullTranslations:
 
 def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
-
-
-def pick_language(request: Request) -> str:
-    """?lang= first, then Accept-Language, then English."""
-    return choose_language(request.query_params.get("lang"),
-                           request.headers.get("accept-language", "")) or DEFAULT
 
 
 def choose_language(asked: str | None, accept_language: str) -> str | None:

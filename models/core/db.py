@@ -27,6 +27,8 @@ from models.core import writegate
 from models.core.settings import get_settings
 
 _engine: Engine | None = None
+_engine_for: object = None  # the Settings object _engine was built for
+_engine_lock = threading.Lock()
 _readers: dict[int, Engine] = {}  # id(engine) -> its read-only variant (shares the pool)
 # Threads of an event loop: no database work there. Thread objects, not idents: an ident is
 # reused by a later thread once its thread ends (tests start and stop many servers).
@@ -112,10 +114,16 @@ def _configure_sqlite(engine: Engine, gate_file: str | None) -> None:
 
 
 def get_engine() -> Engine:
-    global _engine
-    if _engine is None:
-        _engine = make_engine(get_settings().database_url)
-    return _engine
+    """The engine of the current settings: after reset_settings() the next call disposes
+    the old engine and builds one for the new settings."""
+    global _engine, _engine_for
+    settings = get_settings()
+    with _engine_lock:
+        if _engine is None or _engine_for is not settings:
+            reset_engine()
+            _engine = make_engine(settings.database_url)
+            _engine_for = settings
+        return _engine
 
 
 def reset_engine() -> None:

@@ -6,6 +6,8 @@ in production the service refuses to start with a default or missing secret.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -41,6 +43,10 @@ class Settings:
     # Addresses (or CIDRs, comma-separated) of the reverse proxies whose X-Forwarded-For is
     # believed; empty: none, the socket's peer is the client (rate limits key on it).
     trusted_proxies: str = ""
+    # The audit chain's own keys (AMPARO_AUDIT_KEYS, first signs, all verify): rotating them,
+    # or changing AMPARO_SECRET_KEY, never breaks the chain (models/core/audit.py).
+    audit_keys: dict = field(default_factory=dict)
+    audit_key_id: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -60,8 +66,8 @@ class Settings:
         return self.data_dir / "prefect"
 
 
-def parse_keyring(value: str) -> tuple[dict[str, bytes], str]:
-    """`kid:base64key[,kid:base64key...]`; the first key encrypts, all decrypt."""
+def parse_keyring(value: str, name: str = "AMPARO_ENCRYPTION_KEYS") -> tuple[dict[str, bytes], str]:
+    """`kid:base64key[,kid:base64key...]`; the first key encrypts (signs), all decrypt."""
     ring: dict[str, bytes] = {}
     order: list[str] = []
     for part in filter(None, (p.strip() for p in value.split(","))):
@@ -69,13 +75,13 @@ def parse_keyring(value: str) -> tuple[dict[str, bytes], str]:
         try:
             key = base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4))
         except ValueError as exc:
-            raise ConfigurationError("AMPARO_ENCRYPTION_KEYS is malformed") from exc
+            raise ConfigurationError(f"{name} is malformed") from exc
         if not kid or len(key) != 32:
-            raise ConfigurationError("each encryption key needs an id and 32 bytes")
+            raise ConfigurationError(f"each key of {name} needs an id and 32 bytes")
         ring[kid] = key
         order.append(kid)
     if not ring:
-        raise ConfigurationError("AMPARO_ENCRYPTION_KEYS is empty")
+        raise ConfigurationError(f"{name} is empty")
     return ring, order[0]
 
 
@@ -100,6 +106,18 @@ def _dev_secrets(data_dir: Path) -> dict[str, str]:
     return values
 
 
+def _audit_keys(env: dict[str, str], production: bool, secret_key: str) -> str:
+    """AMPARO_AUDIT_KEYS; required in production. In development, when unset, one key
+    derived from the secret key (processes sharing a secret share the chain's key)."""
+    value = env.get("AMPARO_AUDIT_KEYS", "").strip()
+    if value:
+        return value
+    if production:
+        raise ConfigurationError("AMPARO_AUDIT_KEYS must be set in production")
+    derived = hmac.new(secret_key.encode(), b"amparo-dev-audit-chain", hashlib.sha256).digest()
+    return "dev:" + base64.urlsafe_b64encode(derived).decode().rstrip("=")
+
+
 def _secret(env: dict[str, str], name: str, production: bool, dev: dict[str, str] | None) -> str:
     value = env.get(name, "")
     if value and value.lower() not in _KNOWN_DEFAULTS:
@@ -122,6 +140,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     if production and len(secret_key) < 32:
         raise ConfigurationError("AMPARO_SECRET_KEY must be at least 32 characters")
     ring, primary = parse_keyring(_secret(env, "AMPARO_ENCRYPTION_KEYS", production, dev))
+    audit_ring, audit_primary = parse_keyring(_audit_keys(env, production, secret_key),
+                                              "AMPARO_AUDIT_KEYS")
     mode = env.get("AMPARO_MODE", "embedded")
     if mode not in ("embedded", "distributed"):
         raise ConfigurationError("AMPARO_MODE must be embedded or distributed")
@@ -144,6 +164,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         stale_dispatch_seconds=int(env.get("AMPARO_STALE_SECONDS", "300")),
         retention_days=int(env.get("AMPARO_RETENTION_DAYS", "365")),
         trusted_proxies=env.get("AMPARO_TRUSTED_PROXIES", "").strip(),
+        audit_keys=audit_ring, audit_key_id=audit_primary,
     )
 
 
@@ -153,8 +174,7 @@ def get_settings() -> Settings:
 
 
 def reset_settings() -> None:
-    """Tests and the CLI change the environment; drop the cached settings (and engine)."""
+    """Tests and the CLI change the environment; drop the cached settings. The engine
+    follows: models/core/db.py builds a new one when it sees new settings (db depends on
+    settings, never the other way)."""
     get_settings.cache_clear()
-    from models.core import db  # local: db depends on settings
-
-    db.reset_engine()

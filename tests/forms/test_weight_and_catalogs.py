@@ -9,9 +9,10 @@ import pytest
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from api.pages import status
 from forms.i18n import I18N, LANGUAGES
 from forms.i18n.extract import extract_catalogues
-from forms.web import pdf_values, schema, status, validate
+from forms.web import pdf_values, schema, validate
 from models.applications import messages
 from tests.forms.conftest import hidden
 from tests.forms.helpers import answers

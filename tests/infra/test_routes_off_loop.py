@@ -3,7 +3,7 @@
 An `async def` route runs on the event loop: a database session in it (a SQLite transaction
 waiting on the write gate), an argon2 check or the PDF sandbox stalls every other request,
 and once froze the server under a dozen clients. Such routes are plain `def` (FastAPI runs
-them in its threadpool); only the body is read by an async dependency (forms/web/posted.py).
+them in its threadpool); only the body is read by an async dependency (api/posted.py).
 """
 from __future__ import annotations
 

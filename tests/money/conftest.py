@@ -15,10 +15,10 @@ from tests.support.fake_stripe import FakeStripe
 def money_app() -> FastAPI:
     from fastapi.staticfiles import StaticFiles
 
-    from api import money, webhooks
+    from api.v1 import money, webhooks
     from api.app import API_PREFIX, STATIC
     from api.errors import install_error_handlers
-    from forms.web import finance
+    from api.pages import finance
 
     app = FastAPI()
     install_error_handlers(app)
