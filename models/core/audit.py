@@ -3,6 +3,11 @@
 Events hold ids, codes and HMACs only — never personal data. Each event's hash is an HMAC
 over its predecessor's hash and its own fields, so a changed, removed or reordered event
 breaks the chain. The head row is locked while appending, which serialises appends.
+
+The HMAC key is the chain's own (AMPARO_AUDIT_KEYS; each event names its key id): putting a
+new key first starts a new segment under it, and the verifier knows every listed key.
+Events from before that (key id empty) were keyed from AMPARO_SECRET_KEY and still verify
+with it; AMPARO_SECRET_KEY can change once no such event needs verifying.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from models.core.base import as_utc, time_field, utcnow
 from models.core.crypto import derived_key
+from models.core.settings import get_settings
 
 GENESIS = "0" * 64
 
@@ -34,6 +40,7 @@ class AuditEvent(SQLModel, table=True):
     data: str = Field(sa_type=Text)  # canonical JSON of ids and codes
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    key_id: str | None = Field(default=None, max_length=16)  # None: the legacy derived key
 
 
 class AuditHead(SQLModel, table=True):
@@ -43,11 +50,26 @@ class AuditHead(SQLModel, table=True):
     hash: str = GENESIS
 
 
+class UnknownAuditKey(Exception):
+    """An event names a key id this server was not given."""
+
+
+def _chain_key(key_id: str | None) -> bytes:
+    if key_id is None:
+        return derived_key("audit-chain")
+    key = get_settings().audit_keys.get(key_id)
+    if key is None:
+        raise UnknownAuditKey(key_id)
+    return key
+
+
 def _digest(prev: str, seq: int, at: datetime, actor: str, action: str, entity: str,
-            entity_id: str, data: str) -> str:
+            entity_id: str, data: str, key_id: str | None) -> str:
     stamp = as_utc(at).isoformat()  # type: ignore[union-attr]
-    msg = "\x1f".join([prev, str(seq), stamp, actor, action, entity, entity_id, data])
-    return hmac.new(derived_key("audit-chain"), msg.encode(), hashlib.sha256).hexdigest()
+    parts = [prev, str(seq), stamp, actor, action, entity, entity_id, data]
+    if key_id is not None:
+        parts.append(key_id)
+    return hmac.new(_chain_key(key_id), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
 
 
 # Core statements, built once: appending runs in every intake and every status move.
@@ -83,15 +105,16 @@ def record_many(session: Session, events: list[Event]) -> list[int]:
     head = conn.execute(_READ_HEAD).first()  # FOR UPDATE: appends serialise on PostgreSQL
     prev_seq, prev_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
     at = utcnow().replace(microsecond=0)
+    key_id = get_settings().audit_key_id
     rows = []
     for ev in events:
         payload = json.dumps(ev.data or {}, sort_keys=True, separators=(",", ":"), default=str)
         seq = prev_seq + 1
         digest = _digest(prev_hash, seq, at, ev.actor, ev.action, ev.entity, ev.entity_id,
-                         payload)
+                         payload, key_id)
         rows.append({"seq": seq, "at": at, "actor": ev.actor, "action": ev.action,
                      "entity": ev.entity, "entity_id": ev.entity_id, "data": payload,
-                     "prev_hash": prev_hash, "hash": digest})
+                     "prev_hash": prev_hash, "hash": digest, "key_id": key_id})
         prev_seq, prev_hash = seq, digest
     if not rows:
         return []
@@ -137,7 +160,11 @@ def _check(ev: AuditEvent, prev: str, expected_seq: int) -> str:
         return f"event {expected_seq} is missing"
     if ev.prev_hash != prev:
         return "previous hash does not match (removed or reordered)"
-    if _digest(ev.prev_hash, ev.seq, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id,
-               ev.data) != ev.hash:
+    try:
+        digest = _digest(ev.prev_hash, ev.seq, ev.at, ev.actor, ev.action, ev.entity,
+                         ev.entity_id, ev.data, ev.key_id)
+    except UnknownAuditKey:
+        return f"signed with key {ev.key_id!r}, which AMPARO_AUDIT_KEYS does not list"
+    if digest != ev.hash:
         return "hash does not match (changed)"
     return ""

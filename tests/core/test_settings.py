@@ -25,6 +25,9 @@ class TestSettings:
         env = {"AMPARO_ENV": "production", "AMPARO_DATA_DIR": str(tmp_path),
                "AMPARO_SECRET_KEY": "x" * 40, "AMPARO_ENCRYPTION_KEYS": new_keyring_entry("k1"),
                "AMPARO_STRIPE_WEBHOOK_SECRET": "whsec_real_value"}
+        with pytest.raises(ConfigurationError, match="AMPARO_AUDIT_KEYS"):
+            load_settings(env)  # the audit chain's own key is required too
+        env["AMPARO_AUDIT_KEYS"] = new_keyring_entry("a1")
         assert load_settings(env).is_production
         assert not (tmp_path / "secrets.json").exists()
 
