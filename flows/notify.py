@@ -33,6 +33,7 @@ SUBJECTS = {
     "info_answered": "An applicant answered a question",
     "review_reminder": "Reminder: a case is waiting for your vote",
     "review_escalated": "A case's decision clock ran out",
+    "review_stuck": "A case cannot reach a decision: add a reviewer",
 }
 DEFAULT_SUBJECT = "A case needs your attention"
 SMTP_TIMEOUT = 20

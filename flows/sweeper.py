@@ -34,6 +34,11 @@ def review_reminders(session: Session, now: datetime) -> dict:
     return {"reminded": alerts.send_half_time_reminders(session=session, now=now)}
 
 
+def stuck_reviews(session: Session, now: datetime) -> dict:
+    """Cases whose eligible voters fell below what a decision needs (models/reviews/reach.py)."""
+    return {"stuck_flagged": alerts.flag_stuck_reviews(session=session, now=now)}
+
+
 def review_escalations(session: Session, now: datetime) -> dict:
     return {"escalated": alerts.escalate_overdue(session=session, now=now)}
 
@@ -80,7 +85,8 @@ def erase_past_retention(session: Session, now: datetime) -> dict:
     return {"people_erased": erased}
 
 
-SWEEP_STEPS: list[SweepStep] = [stale_dispatches, review_escalations, review_reminders,
+SWEEP_STEPS: list[SweepStep] = [stale_dispatches, stuck_reviews, review_escalations,
+                                review_reminders,
                                 unsent_notices, overdue_followups, sealed_receipts,
                                 erase_past_retention]
 

@@ -20,9 +20,10 @@ from models.core.notices import queue_notice
 from models.people.tables import StaffUser
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
+from models.reviews.reach import reach
 
 NOTICE_FLOW = "send-notices"
-REMINDER, ESCALATED = "review_reminder", "review_escalated"
+REMINDER, ESCALATED, STUCK = "review_reminder", "review_escalated", "review_stuck"
 
 
 def _notify(session: Session, *, kind: str, users: list[StaffUser], application: Application) -> int:
@@ -40,15 +41,45 @@ def _notify(session: Session, *, kind: str, users: list[StaffUser], application:
 
 
 def reviewers_of(session: Session, application: Application, *, pending_only: bool = False) -> list[StaffUser]:
-    """Who decides this case (on call only for fast track), minus recusals (and voters)."""
-    panel = repo.panel_for(session, programme_id=application.programme_id, kind=application.kind)
-    if panel is None:
+    """Who decides this case now (models/reviews/reach.py), minus those who voted if asked."""
+    programme = session.get(Programme, application.programme_id)
+    if programme is None:
         return []
-    members = repo.panel_members(session, panel_id=panel.id,
-                                 on_call_only=application.track == "fast_track")
-    voted = {v.reviewer_id: v.decision for v in repo.votes_for(session, application.id)}
-    return [m for m in members if voted.get(m.id) != "recuse"
-            and not (pending_only and m.id in voted)]
+    voters = reach(session, application, programme).voters
+    voted = {v.reviewer_id for v in repo.votes_for(session, application.id)}
+    return [u for u in (session.get(StaffUser, uid) for uid in voters)
+            if u is not None and not (pending_only and u.id in voted)]
+
+
+def notify_chair_and_admins(session: Session, application: Application, *, kind: str) -> int:
+    """The panel's chair (when active) and every admin; once per case and kind."""
+    panel = repo.panel_for(session, programme_id=application.programme_id, kind=application.kind) \
+        if application.kind == "grant" else None
+    chair = session.get(StaffUser, panel.chair_id) if panel and panel.chair_id else None
+    users = ([chair] if chair and chair.active else []) + repo.active_admins(session)
+    return _notify(session, kind=kind, users=users, application=application)
+
+
+def flag_if_stuck(session: Session, application: Application) -> bool:
+    """True when no decision can be reached; the chair and admins are told at once (once)."""
+    programme = session.get(Programme, application.programme_id)
+    if programme is None or application.status != "in_review" or application.kind != "grant":
+        return False
+    found = reach(session, application, programme)
+    if found.reachable:
+        return False
+    if notify_chair_and_admins(session, application, kind=STUCK):
+        audit.record(session, actor="system", action="review.stuck", entity="application",
+                     entity_id=application.id,
+                     data={"eligible": len(found.voters), "needed": found.needed,
+                           "fallback": found.fallback})
+    return True
+
+
+def flag_stuck_reviews(*, session: Session, now: datetime) -> int:
+    """The sweeper's pass: cases that lost their way to a decision since the last vote
+    (a reviewer disabled, a panel emptied). Votes and routing flag at once already."""
+    return sum(flag_if_stuck(session, app) for app in repo.clocks_running(session))
 
 
 def clock_hours(programme: Programme, application: Application) -> int:
@@ -92,10 +123,6 @@ def escalate_overdue(*, session: Session, now: datetime) -> int:
         session.add(app)
         audit.record(session, actor="system", action="review.escalated", entity="application",
                      entity_id=app.id, data={"priority": app.priority, "track": app.track})
-        panel = repo.panel_for(session, programme_id=app.programme_id, kind=app.kind) \
-            if app.kind == "grant" else None
-        chair = session.get(StaffUser, panel.chair_id) if panel and panel.chair_id else None
-        users = ([chair] if chair and chair.active else []) + repo.active_admins(session)
-        _notify(session, kind=ESCALATED, users=users, application=app)
+        notify_chair_and_admins(session, app, kind=ESCALATED)
         escalated += 1
     return escalated

@@ -26,6 +26,8 @@ from models.people.tables import PanelMember, StaffUser
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
 from models.reviews.tables import Vote
+from models.reviews.alerts import flag_if_stuck
+from models.reviews.reach import may_vote
 from models.reviews.tally import (APPROVE, APPROVED, DECISIONS, RECUSE, Ballot, Outcome,
                                   tally)
 
@@ -76,7 +78,8 @@ def eligible_membership(session: Session, *, application: Application,
     member = panel and repo.membership(session, panel_id=panel.id, user_id=reviewer.id)
     if not member:
         raise Forbidden("you are not on this programme's panel", code="not_on_panel")
-    if application.track == "fast_track" and not member.on_call:
+    if application.track == "fast_track" and not member.on_call \
+            and not may_vote(session, application, reviewer):  # the fallback (reach.py)
         raise Forbidden("fast-track cases are decided by on-call reviewers", code="not_on_call")
     return member
 
@@ -141,6 +144,8 @@ def cast_vote(*, session: Session, application_id: str, reviewer: StaffUser, dec
     outcome = _tally(session, application, programme)
     if outcome.decided:
         _decide(session, application, outcome)
+    elif decision == RECUSE:
+        flag_if_stuck(session, application)  # told now, not when the clock breaks
     return VoteResult(vote_id=vote.id, decision=decision, status=application.status,
                       decided=outcome.decided, decided_amount_minor=application.decided_amount_minor)
 

@@ -16,7 +16,8 @@ from tests.reviews import factories as f
 def api(sqlite_url: str):  # noqa: ANN201
     with session_scope() as s:
         prog = f.programme(s)
-        _, reviewers = f.panel(s, prog=prog, members=3, on_call=1)
+        # two on call: enough for the fast-track count, so the panel's third stays off it
+        _, reviewers = f.panel(s, prog=prog, members=3, on_call=2)
         finance, fin_totp = f.staff(s, role="finance")
         low = f.application(s, prog=prog, priority=3, risk_level="low", due_in=timedelta(days=14))
         high_late = f.application(s, prog=prog, priority=1, due_in=timedelta(hours=70))
@@ -24,7 +25,7 @@ def api(sqlite_url: str):  # noqa: ANN201
         critical = f.application(s, prog=prog, priority=0, track="fast_track",
                                  risk_level="critical", due_in=timedelta(hours=20))
         creds = {"r1": (reviewers[0].email, totp_secret_of(reviewers[0])),
-                 "r2": (reviewers[1].email, totp_secret_of(reviewers[1])),
+                 "r2": (reviewers[2].email, totp_secret_of(reviewers[2])),
                  "fin": (finance.email, fin_totp)}
         order = [critical.id, high_soon.id, high_late.id, low.id]
     from api.app import create_app
