@@ -10,6 +10,7 @@ obviously fake (Testperson Soak NN, *.example.invalid).
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -94,6 +95,23 @@ def ids_in(dep: Deployment, who: str, kind: str, status: str) -> set[str]:
     return {a["id"] for a in items(r.json())}
 
 
+def wait_matching(dep: Deployment, wanted: set[str], timeout: float) -> None:
+    """Until every case is in `matching`; on time-out, say where they are instead."""
+    seen: Counter = Counter()
+
+    def check() -> bool:
+        r = dep.get("/api/v1/applications?kind=shelter", COORDINATOR)
+        r.raise_for_status()
+        seen.clear()
+        seen.update(a["status"] for a in items(r.json()) if a["id"] in wanted)
+        return seen["matching"] == len(wanted)
+
+    try:
+        wait_for(check, timeout=timeout, what=f"{len(wanted)} shelter cases in matching")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; their statuses: {dict(seen)}") from None
+
+
 def add_house(dep: Deployment, beds: int) -> str:
     r = dep.post("/api/v1/shelters", COORDINATOR, json={
         "name": "Test House Soak", "country": "ZY", "region": "Test Region Calm",
@@ -134,13 +152,13 @@ def page_session(url: str, email: str, password: str, totp: str, target: str) ->
 
 
 def open_fund(dep: Deployment, *, beds: int = 20, shelter_cases: int = 40,
-              timeout: float = 60) -> Fund:
+              timeout: float = 120) -> Fund:
+    """`timeout` bounds each wait for the flows; the first run waits for Prefect's API to
+    start in the flow runner (~40 s seen on a 2-core machine at load average 10)."""
     house = add_house(dep, beds)
     grant = submit(dep, ordinary_grant(0))
     shelters = [submit(dep, shelter_application(i + 1)) for i in range(shelter_cases)]
-    wanted = {s["id"] for s in shelters}
-    wait_for(lambda: wanted <= ids_in(dep, COORDINATOR, "shelter", "matching"),
-             timeout=timeout, what=f"{shelter_cases} shelter cases in matching")
+    wait_matching(dep, {s["id"] for s in shelters}, timeout)
     disbursement = approved_disbursement(dep, grant["id"], timeout)
     cookies = {email: page_session(dep.url, email, dep.staff[email].password,
                                    dep.staff[email].totp, target)

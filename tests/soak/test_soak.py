@@ -178,6 +178,7 @@ def test_soak(database: tuple[str, str], tmp_path: Path, fake_stripe: FakeStripe
     smtp = MailServer()  # a discarding mail server in a process of its own (bench/surge.py)
     env = base_env(tmp_path, url, fake_stripe, AMPARO_SMTP_HOST="127.0.0.1",
                    AMPARO_SMTP_PORT=str(smtp.port))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         dep = deploy(env, tmp_path / "server.log")
         try:
@@ -186,8 +187,8 @@ def test_soak(database: tuple[str, str], tmp_path: Path, fake_stripe: FakeStripe
             dep.server.stop()
     finally:
         smtp.stop()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        if (tmp_path / "server.log").exists():  # kept for reading, whatever happened
+            shutil.copy(tmp_path / "server.log", ARTIFACTS / f"{name}-server.log")
     (ARTIFACTS / f"{name}.json").write_text(json.dumps(report, indent=2))
-    shutil.copy(tmp_path / "server.log", ARTIFACTS / f"{name}-server.log")
     found = problems(report)
     assert not found, "\n".join(found) + f"\nreport: {ARTIFACTS / (name + '.json')}"
