@@ -28,6 +28,13 @@ ALLOWED: dict[str, set[str]] = {
 #   flows.runner   - the flow runner the app (embedded mode) and `amparo runner` start
 API_MAY_START = {"flows.dispatch", "flows.runner"}
 
+# Libraries a folder must not use: forms/ has no routes and no Request (a route reads the
+# request and hands forms plain values); models/ knows neither the web nor Prefect.
+FORBIDDEN_LIBRARIES: dict[str, set[str]] = {
+    "forms": {"fastapi", "starlette"},
+    "models": {"fastapi", "starlette", "prefect"},
+}
+
 # Circles still inside flows/ (another engineer is reworking flows/ for issue 13).
 # This list may only shrink: a new circle anywhere fails the test, and so does an entry
 # here that no longer is a circle (remove it).
@@ -86,6 +93,18 @@ def _imported(module: str, path: Path, known: dict[str, Path]) -> set[str]:
             if target is not None and target != module:
                 out.add(target)
     return out
+
+
+def libraries(path: Path) -> set[str]:
+    """The top-level names of everything this file imports (absolute imports)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
 
 
 def graph() -> dict[str, set[str]]:
@@ -156,6 +175,12 @@ def circles(edges: dict[str, set[str]]) -> list[frozenset[str]]:
 class TestLayers:
     def test_only_the_allowed_arrows_between_the_four_folders(self) -> None:
         assert wrong_arrows(graph()) == []
+
+    def test_forms_and_models_use_no_web_or_prefect_library(self) -> None:
+        wrong = [f"{name} imports {lib}" for name, path in modules().items()
+                 for lib in sorted(libraries(path) & FORBIDDEN_LIBRARIES.get(
+                     name.split(".")[0], set()))]
+        assert wrong == []
 
     def test_no_circle_of_imports_between_files(self) -> None:
         found = circles(graph())
