@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import end_writes_on_return
 from api.errors import install_error_handlers
 from api.pages import apply, finance, shelter as shelter_pages, staff, status, visas as visa_pages
 from api.pages.common import CSP
@@ -92,6 +93,7 @@ def create_app() -> FastAPI:
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance):
         app.include_router(page.router)
+    end_writes_on_return(app.routes)  # no write transaction outlives its route (api/deps.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     app.add_middleware(SafeHeaders)

@@ -17,8 +17,8 @@ from fastapi.security import OAuth2PasswordBearer
 from jose import JWTError, jwt
 from sqlmodel import Session
 
-from api.deps import SessionDep
 from models.core.base import utcnow
+from models.core.db import session_scope
 from models.core.crypto import derived_key
 from models.core.errors import Forbidden, Unauthorized
 from models.people.tables import StaffUser
@@ -79,9 +79,22 @@ def staff_for_token(session: Session, token: str | None) -> StaffUser | None:
     return user
 
 
-def current_staff(request: Request, session: SessionDep,
+def signed_in(token: str | None) -> StaffUser | None:
+    """The staff member, looked up in a read-only session of its own — never the route's.
+
+    A dependency must not begin the request's write transaction: on SQLite that takes the
+    write gate in one threadpool call, and the route then waits for a free thread while
+    holding it; with every thread waiting for the gate, nothing moves (the freeze of issue
+    11). A read session takes no lock. The user comes back detached, its fields loaded."""
+    if not token:
+        return None
+    with session_scope(read_only=True) as session:
+        return staff_for_token(session, token)
+
+
+def current_staff(request: Request,
                   token: Annotated[str | None, Depends(bearer)]) -> StaffUser:
-    user = staff_for_token(session, token or request.cookies.get(COOKIE))
+    user = signed_in(token or request.cookies.get(COOKIE))
     if user is None:
         raise Unauthorized("login required")
     return user

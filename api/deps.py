@@ -4,17 +4,26 @@ GET and HEAD requests get a read-only session: on SQLite it reads a WAL snapshot
 queues behind writers, so pages and API reads answer during a surge of writes
 (models/core/db.py). Other methods get a write session. Write routes commit explicitly
 before answering, so a client never hears "saved" for a transaction that then fails;
-anything not committed is rolled back here.
+anything not committed is rolled back as the route returns (`end_writes_on_return`).
+
+Why as the route returns and not in this dependency's clean-up: FastAPI validates a sync
+route's answer in its threadpool *after* the route returns, and runs the clean-up later
+still. A write transaction left open there holds SQLite's write gate while waiting for a
+free thread — and with every thread queued on the gate, none ever frees: the freeze of
+issue 11 (measured: one `POST /api/v1/status` held the gate 30 s, eight threads behind it).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Annotated
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from models.core.db import new_session
+from models.core.db import end_writes, new_session
 
 
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -32,6 +41,38 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _ending_writes(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)  # FastAPI reads the signature through __wrapped__
+    def endpoint(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        finally:  # on this thread, before FastAPI needs another one
+            for value in kwargs.values():
+                if isinstance(value, Session):
+                    end_writes(value)
+    endpoint.__amparo_ends_writes__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def end_writes_on_return(routes: Iterable[Any]) -> int:
+    """Wrap every sync route (included routers too) so that its session's write transaction
+    ends when the route returns; returns how many were wrapped."""
+    wrapped = 0
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            wrapped += end_writes_on_return(inner.routes)
+        elif isinstance(route, APIRoute) and route.dependant.call is not None:
+            call = route.dependant.call
+            if not inspect.iscoroutinefunction(call) and \
+                    not getattr(call, "__amparo_ends_writes__", False):
+                # both: FastAPI 0.150 serves an included route from a context it builds
+                # from `endpoint` at the first request; the route itself uses `dependant`
+                route.endpoint = route.dependant.call = _ending_writes(call)
+                wrapped += 1
+    return wrapped
 
 
 def client_key(request: Request) -> str:

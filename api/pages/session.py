@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import COOKIE, LIFETIME, staff_for_token
+from api.auth import COOKIE, LIFETIME, signed_in, staff_for_token
 from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.common import pick_language
@@ -45,9 +45,10 @@ def user_from_cookie(request: Request, session: SessionDep) -> StaffUser | None:
     return staff_for_token(session, request.cookies.get(COOKIE))
 
 
-def page_user(request: Request, session: SessionDep) -> StaffUser:
-    """The signed-in staff member, re-read from the database; else a redirect to the login."""
-    user = user_from_cookie(request, session)
+def page_user(request: Request) -> StaffUser:
+    """The signed-in staff member, re-read from the database (in a read session of its own:
+    api/auth.py `signed_in`); else a redirect to the login."""
+    user = signed_in(request.cookies.get(COOKIE))
     if user is None:
         target = quote(safe_next(request.url.path), safe="/")
         raise HTTPException(status_code=303, detail="login required",

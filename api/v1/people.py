@@ -12,6 +12,7 @@ from api.deps import SessionDep, client_key
 from models.core.errors import Invalid
 from models.people.login import sign_in
 from models.people.service import end_sessions
+from models.people.tables import StaffUser
 
 router = APIRouter(tags=["auth"])
 
@@ -42,6 +43,6 @@ def token(request: Request, creds: Annotated[dict[str, str], Depends(_credential
 
 @router.post("/auth/logout", summary="End every token and page session of the caller")
 def logout(user: CurrentStaff, session: SessionDep) -> dict:
-    end_sessions(session, user=user)
+    end_sessions(session, user=session.get(StaffUser, user.id))  # type: ignore[arg-type]
     session.commit()
     return {"ended": True}

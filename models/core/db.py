@@ -29,7 +29,7 @@ from models.core.settings import get_settings
 _engine: Engine | None = None
 _engine_for: object = None  # the Settings object _engine was built for
 _engine_lock = threading.Lock()
-_readers: dict[int, Engine] = {}  # id(engine) -> its read-only variant (shares the pool)
+_readers: dict[int, Engine] = {}  # id(engine) -> the readers' engine (a pool of its own)
 # Threads of an event loop: no database work there. Thread objects, not idents: an ident is
 # reused by a later thread once its thread ends (tests start and stop many servers).
 _loop_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
@@ -57,15 +57,23 @@ def _refuse_on_loop(_conn: Any) -> None:
         raise BlockingOnEventLoop("database work on the event loop's thread")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """The writers' engine, or (`read_only`) the readers' own: a pool of their own, so
+    writers queued on the write gate — each holding a pooled connection — can never take
+    every connection a page or a health check needs (measured in the soak test: 15 queued
+    writers, and GET /api/v1/health timing out on the pool)."""
+    options = {READ_ONLY: True} if read_only else {}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        _configure_sqlite(engine, _gate_file(engine))
+        # SQLite connections are cheap; threads (not this pool) bound how many are open.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=10, max_overflow=40, pool_timeout=60,
+                               execution_options=options)
+        _configure_sqlite(engine, None if read_only else _gate_file(engine))
         return engine
     # More connections than request threads (api/app.py) plus the dispatcher's lanes, so a
     # thread never waits for a connection that another waiting thread holds.
-    engine = create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20,
-                           pool_timeout=60)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10 if read_only else 20,
+                           max_overflow=20, pool_timeout=60, execution_options=options)
     event.listen(engine, "begin", _refuse_on_loop)
     return engine
 
@@ -131,20 +139,40 @@ def reset_engine() -> None:
     if _engine is not None:
         _engine.dispose()
     _engine = None
+    for reader in _readers.values():
+        reader.dispose()
     _readers.clear()
 
 
 def _read_engine(engine: Engine) -> Engine:
-    reader = _readers.get(id(engine))
-    if reader is None:
-        reader = _readers[id(engine)] = engine.execution_options(**{READ_ONLY: True})
-    return reader
+    with _engine_lock:
+        reader = _readers.get(id(engine))
+        if reader is None:
+            url = engine.url.render_as_string(hide_password=False)
+            if _gate_file(engine) is None and url.startswith("sqlite"):  # in memory: one pool
+                reader = engine.execution_options(**{READ_ONLY: True})
+            else:
+                reader = make_engine(url, read_only=True)
+            _readers[id(engine)] = reader
+        return reader
 
 
 def new_session(*, read_only: bool = False) -> Session:
     """A session; `read_only` ones never wait for writers (and cannot write)."""
     engine = get_engine()
     return Session(_read_engine(engine) if read_only else engine, expire_on_commit=False)
+
+
+def end_writes(session: Session) -> None:
+    """End a write session's open transaction (rolling back what was not committed) and let
+    it read on from the readers' engine: it can hold the write gate no longer. For a
+    request's session as its route returns (api/deps.py); read sessions are left alone."""
+    engine = get_engine()
+    if session.bind is not engine:
+        return
+    if session.in_transaction():
+        session.rollback()
+    session.bind = _read_engine(engine)
 
 
 @contextmanager
@@ -170,3 +198,4 @@ def lock(session: Session, model: type[T], pk: Any) -> T | None:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
