@@ -47,6 +47,21 @@ def seed_programme() -> None:
         ensure_programme(session, demo_programme())
 
 
+_SPENT: dict[str, int] = {}  # secret -> the last time step whose code this process sent
+
+
+def fresh_code(secret: str) -> str:
+    """A TOTP code not sent before: a code is accepted once (issue 12), so a second login of
+    the same person within one 30-s step waits for the next step."""
+    totp = pyotp.TOTP(secret)
+    step = int(time.time() // totp.interval)
+    if _SPENT.get(secret, -1) >= step:
+        time.sleep((step + 1) * totp.interval - time.time() + 0.2)
+        step = int(time.time() // totp.interval)
+    _SPENT[secret] = step
+    return totp.at(step * totp.interval)
+
+
 class AmparoClient:
     def __init__(self, base_url: str, timeout: float = 30) -> None:
         self.http = httpx.Client(base_url=base_url + "/api/v1", timeout=timeout)
@@ -59,7 +74,7 @@ class AmparoClient:
         if staff.email not in self._tokens:
             resp = self.http.post("/auth/token", json={
                 "username": staff.email, "password": staff.password,
-                "otp": pyotp.TOTP(staff.totp_secret).now()})
+                "otp": fresh_code(staff.totp_secret)})
             assert resp.status_code == 200, resp.text
             self._tokens[staff.email] = resp.json()["access_token"]
         return {"Authorization": f"Bearer {self._tokens[staff.email]}"}
