@@ -53,6 +53,7 @@ class Application(SQLModel, table=True):
     risk_factors: list = json_field(default=[])
     priority: int = Field(default=5, index=True)  # 0 = critical ... lower first
     track: str | None = Field(default=None, max_length=16)  # panel | fast_track
+    programme_version: int | None = None  # the programme's rules it was routed under
     # Money asked and decided, minor units of `currency`.
     currency: str | None = Field(default=None, max_length=3)
     amount_minor: int | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.core.base import id_field, json_field, time_field
@@ -42,5 +43,20 @@ class Programme(SQLModel, table=True):
     risk_weights: dict = json_field(default={})
     hold_hours: int = 24
     budget_minor: int | None = None
+    countries: list | None = json_field(default=None)  # ISO alpha-2 served; None: any
     active: bool = True
+    version: int = 1  # the number of the current rules (ProgrammeVersion)
+    created_at: datetime = time_field(nullable=False, default_now=True)
+
+
+class ProgrammeVersion(SQLModel, table=True):
+    """Every version of a programme's rules, whole, with who changed them, why and when."""
+    __tablename__ = "programme_version"
+    __table_args__ = (UniqueConstraint("programme_id", "number"),)
+    id: str = id_field()
+    programme_id: str = Field(foreign_key="programme.id", index=True, max_length=32)
+    number: int
+    rules: dict = json_field(default={})
+    actor_id: str | None = Field(default=None, max_length=32)  # None: the system (seed)
+    reason: str = Field(default="", max_length=500)
     created_at: datetime = time_field(nullable=False, default_now=True)
