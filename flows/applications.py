@@ -15,7 +15,7 @@ from prefect import flow, task
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.applications import steps
+from models.applications import repository, steps
 from models.applications.risk import PRIORITY
 from models.applications.service import PROCESS_FLOW
 from models.applications.tables import Application
@@ -23,7 +23,7 @@ from models.core import outbox
 from models.core.outbox import Dispatch
 from models.core.db import session_scope
 
-from flows.dispatch import give_way_to_critical
+from flows.lanes import give_way_to_critical
 from flows.notify import mail_notices
 
 log = logging.getLogger("amparo.applications")
@@ -33,14 +33,9 @@ MAX_TRIES = 6
 
 
 def most_urgent_first(ids: list[str]) -> list[str]:
-    """Priority (imminent / critical first), then the oldest."""
-    unique = list(dict.fromkeys(ids))
-    if not unique:
-        return []
+    """Priority (imminent / critical first), then the oldest (the query: the repository's)."""
     with session_scope(read_only=True) as session:
-        rows = session.exec(select(Application.id, Application.priority, Application.submitted_at)
-                            .where(col(Application.id).in_(unique))).all()
-    return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]))]
+        return repository.most_urgent_first(session, ids)
 
 
 def _each(name: str, ids: list[str], step: Callable[[Session, str], str | None]) -> dict[str, int]:

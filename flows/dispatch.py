@@ -10,7 +10,7 @@ Critical first: intake gives critical cases priority 0; three lanes run side by 
 express lane taking only critical rows (their waiting notices first) in small batches, the
 main lane everything else but e-mails in big ones (Prefect's per-run cost makes small
 batches slow), the notices lane other cases' e-mails. In one process they give way in that
-order (`give_way_to_critical`, `give_way_to_routing`). The express lane runs critical
+order (flows/lanes.py: `give_way_to_critical`, `give_way_to_routing`). The express lane runs critical
 cases' steps itself (flows/registry.DIRECT), in both modes, and queues their ordinary flow run
 after them as the record and the safety net: a flow run's start is off their path.
 """
@@ -19,15 +19,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Protocol
 
 from models.core import outbox, writegate
 from models.core.db import session_scope
 from models.core.settings import get_settings
 
-from flows import handover, registry
+from flows import handover, lanes, registry
 
 log = logging.getLogger("amparo.dispatch")
 # One flow run costs ~0.3-1 s of Prefect overhead on this kind of machine whatever its size
@@ -42,32 +40,9 @@ RECORDED = {"process-application"}  # run again by a flow after the express lane
 RECORD_PRIORITY = EXPRESS_MAX_PRIORITY + 1  # the main lane's most urgent: its run is cheap
 
 
-# Who runs in this thread ("express", "main", "notices"; unset in workers and tests), and
-# two "idle" signals: in one process the lanes share the interpreter, so critical work
-# goes first, then routing, then other cases' e-mails (reviewers see their queue anyway).
-_lane = threading.local()
-_express_idle = threading.Event()
-_express_idle.set()
-_routing_idle = threading.Event()
-_routing_idle.set()
 # Distributed: each run handed over costs a process start on a worker (~2-4 s of CPU here),
 # so the main and notices lanes gather rows between runs (flows/handover.py).
 GATHER_S = 2.0
-GIVE_WAY_MAX_S = 2.0  # the main lane never stops for long, even under a flood of criticals
-ROUTING_FIRST_MAX_S = 10.0  # e-mails still trickle out during a long surge
-
-
-def give_way_to_critical() -> None:
-    """Called by flow steps between rows: pause while critical work runs in this process.
-    A no-op for the express lane itself and where no express lane runs (workers)."""
-    if getattr(_lane, "role", None) != "express":
-        _express_idle.wait(GIVE_WAY_MAX_S)
-
-
-def give_way_to_routing() -> None:
-    """Called by the notices lane between chunks: pause while the main lane routes cases."""
-    if getattr(_lane, "role", None) == "notices":
-        _routing_idle.wait(ROUTING_FIRST_MAX_S)
 
 
 def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
@@ -87,26 +62,10 @@ def dispatch_once(limit: int = BATCH, max_priority: int | None = None,
     groups: dict[tuple[bool, str], list[tuple[str, str]]] = defaultdict(list)
     for row_id, flow, entity_id, priority in claimed:
         groups[(priority > EXPRESS_MAX_PRIORITY, flow)].append((row_id, entity_id))
-    with _lane_work():
+    with lanes.working():
         for (_, flow), items in groups.items():  # dicts keep the claim order
             _start(flow, [rid for rid, _ in items], [eid for _, eid in items], direct)
     return len(claimed)
-
-
-@contextmanager
-def _lane_work() -> Iterator[None]:
-    """While the express lane runs what it claimed, the other lanes give way; while the main
-    lane routes, the notices lane does (not while a lane merely looks for work: that would
-    stall the others at every poll)."""
-    idle = {"express": _express_idle, "main": _routing_idle}.get(getattr(_lane, "role", ""))
-    if idle is None:
-        yield
-        return
-    idle.clear()
-    try:
-        yield
-    finally:
-        idle.set()
 
 
 def _claim(session, limit: int, max_priority: int | None,  # noqa: ANN001
@@ -211,7 +170,7 @@ class Dispatcher:
         return self.max_priority is not None and self.max_priority <= EXPRESS_MAX_PRIORITY
 
     def _loop(self) -> None:
-        _lane.role = "express" if self.express else \
+        lanes.current.role = "express" if self.express else \
             "notices" if self.only_flow == NOTICE_FLOW else "main"
         if not self.express:
             self._run()

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from prefect import flow, task
 from sqlmodel import Session, col, select
 
-from flows.dispatch import give_way_to_critical, give_way_to_routing
+from flows.lanes import give_way_to_critical, give_way_to_routing
 from models.core.base import as_utc, utcnow
 from models.core.db import lock, session_scope
 from models.core.notices import Notice

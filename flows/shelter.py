@@ -11,8 +11,8 @@ from datetime import datetime
 from prefect import flow, task
 from sqlmodel import Session
 
-from flows.applications import most_urgent_first
 from flows.sweeper import register_sweep_step
+from models.applications.repository import most_urgent_first
 from models.core.db import session_scope
 from models.shelter import matchrun
 from models.shelter.service import expire_holds
@@ -39,7 +39,9 @@ def match_cases(ids: list[str]) -> dict[str, int]:
 @flow(name="match-shelter")
 def match_shelter_cases(ids: list[str]) -> dict[str, int]:
     """Outbox flow `match-shelter`: rank houses for each case, most urgent case first."""
-    return match_cases(most_urgent_first(ids))
+    with session_scope(read_only=True) as session:
+        ordered = most_urgent_first(session, ids)
+    return match_cases(ordered)
 
 
 @register_sweep_step

@@ -134,3 +134,14 @@ def panel_members(session: Session, *, programme_id: str, kind: str = "grant",
 def staff_with_role(session: Session, role: str) -> list[str]:
     return list(session.exec(select(StaffUser.id).where(
         StaffUser.role == role, StaffUser.active == True)).all())  # noqa: E712
+
+
+def most_urgent_first(session: Session, ids: list[str]) -> list[str]:
+    """These applications (unknown ids dropped): priority (imminent / critical first), then
+    the oldest."""
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        return []
+    rows = session.exec(select(Application.id, Application.priority, Application.submitted_at)
+                        .where(col(Application.id).in_(unique))).all()
+    return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]))]

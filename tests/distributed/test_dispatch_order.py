@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from flows import deploy, dispatch, registry
+from flows import deploy, dispatch, lanes, registry
 from models.core import outbox
 from models.core.db import session_scope
 
@@ -152,7 +152,7 @@ class TestLanesGiveWay:
 
         def lane() -> None:
             if role:
-                dispatch._lane.role = role
+                lanes.current.role = role
             start = time.monotonic()
             wait()
             took.append(time.monotonic() - start)
@@ -164,23 +164,23 @@ class TestLanesGiveWay:
 
     def test_the_notices_lane_waits_while_cases_are_routed_and_no_one_else_does(
             self, monkeypatch) -> None:
-        monkeypatch.setattr(dispatch, "ROUTING_FIRST_MAX_S", 0.5)
-        dispatch._routing_idle.clear()
+        monkeypatch.setattr(lanes, "ROUTING_FIRST_MAX_S", 0.5)
+        lanes.routing_idle.clear()
         try:
-            assert self._timed("notices", dispatch.give_way_to_routing) >= 0.45
-            assert self._timed("main", dispatch.give_way_to_routing) < 0.1
-            assert self._timed(None, dispatch.give_way_to_routing) < 0.1  # workers
+            assert self._timed("notices", lanes.give_way_to_routing) >= 0.45
+            assert self._timed("main", lanes.give_way_to_routing) < 0.1
+            assert self._timed(None, lanes.give_way_to_routing) < 0.1  # workers
         finally:
-            dispatch._routing_idle.set()
-        assert self._timed("notices", dispatch.give_way_to_routing) < 0.1
+            lanes.routing_idle.set()
+        assert self._timed("notices", lanes.give_way_to_routing) < 0.1
 
     def test_every_lane_but_the_express_one_waits_while_critical_work_runs(
             self, monkeypatch) -> None:
-        monkeypatch.setattr(dispatch, "GIVE_WAY_MAX_S", 0.5)
-        dispatch._express_idle.clear()
+        monkeypatch.setattr(lanes, "GIVE_WAY_MAX_S", 0.5)
+        lanes.express_idle.clear()
         try:
-            assert self._timed("main", dispatch.give_way_to_critical) >= 0.45
-            assert self._timed("notices", dispatch.give_way_to_critical) >= 0.45
-            assert self._timed("express", dispatch.give_way_to_critical) < 0.1
+            assert self._timed("main", lanes.give_way_to_critical) >= 0.45
+            assert self._timed("notices", lanes.give_way_to_critical) >= 0.45
+            assert self._timed("express", lanes.give_way_to_critical) < 0.1
         finally:
-            dispatch._express_idle.set()
+            lanes.express_idle.set()
