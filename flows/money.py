@@ -94,11 +94,3 @@ def reconciliation_due(session: Session, now: datetime) -> dict:
     outbox.enqueue(session, flow=RECONCILE_FLOW, entity_id="stripe", priority=9)
     return {"reconciliation_queued": 1}
 
-
-try:  # the sweeper picks these up when it exists (flows/sweeper.py imports this module)
-    from flows.sweeper import register_sweep_step
-except ImportError:  # pragma: no cover - older layouts without a sweeper
-    register_sweep_step = None  # type: ignore[assignment]
-if register_sweep_step is not None:
-    register_sweep_step(unsent_stripe_disbursements)
-    register_sweep_step(reconciliation_due)

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
-from flows.sweeper import register_sweep_step
 from models.applications.service import PROCESS_FLOW
 from models.applications.tables import Application
 from models.core import outbox
@@ -23,7 +22,6 @@ BEFORE_ROUTING = ("submitted", "eligible", "risk_assessed")
 BATCH = 500
 
 
-@register_sweep_step
 def stranded_applications(session: Session, now: datetime) -> dict:
     waiting = exists().where(Dispatch.flow == PROCESS_FLOW,
                              col(Dispatch.status).in_(["pending", "claimed"]),

@@ -11,7 +11,6 @@ from datetime import datetime
 from prefect import flow, task
 from sqlmodel import Session
 
-from flows.sweeper import register_sweep_step
 from models.applications.repository import most_urgent_first
 from models.core.db import session_scope
 from models.shelter import matchrun
@@ -44,11 +43,9 @@ def match_shelter_cases(ids: list[str]) -> dict[str, int]:
     return match_cases(ordered)
 
 
-@register_sweep_step
 def expire_bed_holds(session: Session, now: datetime) -> dict:
     return {"holds_expired": expire_holds(session=session, now=now)}
 
 
-@register_sweep_step
 def queue_shelter_matching(session: Session, now: datetime) -> dict:
     return {"shelter_cases_queued": matchrun.queue_new_cases(session, now)}

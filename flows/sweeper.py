@@ -1,13 +1,12 @@
 """The sweeper: a scheduled flow of small idempotent steps (DESIGN.md, rule 4).
 
 Each step is `step(session, now) -> dict of counts`, runs in its own transaction, and may run
-again at any time without doing anything twice. Areas add theirs with `register_sweep_step`
-(bed holds, retention, audit verification...). Embedded mode runs `run_sweeper_forever` in a
+again at any time without doing anything twice. Every step is listed in one place,
+`sweep_steps_in_order` (bed holds, retention, stuck reviews...). Embedded mode runs `run_sweeper_forever` in a
 thread of the API process; distributed mode schedules the `sweep` deployment (prefect.yaml).
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -85,39 +84,29 @@ def erase_past_retention(session: Session, now: datetime) -> dict:
     return {"people_erased": erased}
 
 
-SWEEP_STEPS: list[SweepStep] = [stale_dispatches, stuck_reviews, review_escalations,
-                                review_reminders,
-                                unsent_notices, overdue_followups, sealed_receipts,
-                                erase_past_retention]
+def sweep_steps_in_order() -> list[SweepStep]:
+    """Every sweep step, in the order they run: the one list a reader opens to know what the
+    sweeper does. The areas' steps live beside their flows and are imported here (they no
+    longer register themselves on import, so a renamed module fails loudly, not silently)."""
+    from flows.money import reconciliation_due, unsent_stripe_disbursements
+    from flows.recovery import stranded_applications
+    from flows.shelter import expire_bed_holds, queue_shelter_matching
+    from flows.visas import visa_deadline_reminders
+
+    return [stale_dispatches, stranded_applications, stuck_reviews, review_escalations,
+            review_reminders, unsent_notices, overdue_followups, expire_bed_holds,
+            queue_shelter_matching, visa_deadline_reminders, unsent_stripe_disbursements,
+            reconciliation_due, sealed_receipts, erase_past_retention, *EXTRA_STEPS]
 
 
-def register_sweep_step(fn: SweepStep) -> SweepStep:
-    """Add a step (usable as a decorator); registering twice is harmless."""
-    if fn not in SWEEP_STEPS:
-        SWEEP_STEPS.append(fn)
-    return fn
-
-
-def load_area_steps() -> None:
-    """Import every flow module of flows/registry.py, so the steps they register are present
-    in whichever process sweeps (the API's thread, or a worker running the deployment)."""
-    from flows import registry
-
-    modules = [m for m, _ in registry.FLOWS.values()] + ["flows.recovery"]  # lost runs
-    for module in dict.fromkeys(modules):
-        if module != __name__:
-            try:
-                importlib.import_module(module)
-            except ImportError as exc:
-                log.warning("sweep steps of %s not loaded: %s", module, type(exc).__name__)
+EXTRA_STEPS: list[SweepStep] = []  # tests add a step here; nothing in the product does
 
 
 def run_steps(now: datetime | None = None) -> dict[str, dict]:
     """Every step in its own transaction; one failing step does not stop the others."""
-    load_area_steps()
     now = now or utcnow()
     results: dict[str, dict] = {}
-    for step in list(SWEEP_STEPS):
+    for step in sweep_steps_in_order():
         try:
             with session_scope() as session:
                 results[step.__name__] = step(session, now)

@@ -7,14 +7,12 @@ from datetime import datetime
 from prefect import flow
 from sqlmodel import Session
 
-from flows.sweeper import register_sweep_step
 from models.core.db import session_scope
 from models.visas.reminders import remind_deadlines
 
 log = logging.getLogger("amparo.visas")
 
 
-@register_sweep_step
 def visa_deadline_reminders(session: Session, now: datetime) -> dict:
     return {"visa_reminders": remind_deadlines(session=session, now=now)}
 

@@ -8,7 +8,6 @@ draft (`retry_of`), so a new attempt needs new approvals and gets its own Stripe
 """
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -142,12 +141,10 @@ def _finish_grant_if_paid(session: Session, d: Disbursement) -> None:
     transition(session, GRANT, grant, "disbursed", actor_role=SYSTEM)
     transition(session, GRANT, grant, "follow_up", actor_role=SYSTEM)
     confirmed_at = max(r.confirmed_at for r in rows if r.confirmed_at)
-    try:  # written by the applications area; imported late so money does not depend on it
-        followups = importlib.import_module("models.applications.followups")
-    except ModuleNotFoundError:
-        return
-    followups.schedule_followups(session=session, application=grant,
-                                 confirmed_at=confirmed_at)
+    # the applications area's check-ins (+7, +30 days, the report): a plain import, so a
+    # rename fails loudly (a swallowed ModuleNotFoundError once stopped follow-ups silently)
+    from models.applications.followups import schedule_followups
+    schedule_followups(session=session, application=grant, confirmed_at=confirmed_at)
 
 
 def _store_reference(d: Disbursement, reference: str) -> None:

@@ -179,11 +179,12 @@ class TestSweeperSteps:
                         claimed_at=utcnow() - timedelta(hours=1), attempts=1))
         db.commit()
         calls = []
-        step = sweeper.register_sweep_step(lambda s, now: calls.append(now) or {"ok": 1})
+        step = lambda s, now: calls.append(now) or {"ok": 1}  # noqa: E731
+        sweeper.EXTRA_STEPS.append(step)
         try:
             out = sweeper.run_steps()
         finally:
-            sweeper.SWEEP_STEPS.remove(step)
+            sweeper.EXTRA_STEPS.remove(step)
         assert out["stale_dispatches"] == {"requeued": 1} and len(calls) == 1
         assert "error" not in out["overdue_followups"]
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlmodel import select
 
 from flows.shelter import expire_bed_holds, queue_shelter_matching
-from flows.sweeper import SWEEP_STEPS
+from flows.sweeper import sweep_steps_in_order
 from flows.visas import visa_deadline_reminders
 from models.core.notices import Notice
 from models.core.outbox import Dispatch
@@ -24,7 +24,7 @@ NOW = datetime.now(timezone.utc)
 
 
 def test_sweeper_knows_the_steps() -> None:
-    assert {expire_bed_holds, queue_shelter_matching, visa_deadline_reminders} <= set(SWEEP_STEPS)
+    assert {expire_bed_holds, queue_shelter_matching, visa_deadline_reminders} <= set(sweep_steps_in_order())
 
 
 def test_matching_is_queued_once_critical_first_and_notifies(session) -> None:
