@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import time
 from datetime import datetime, timezone
@@ -16,12 +17,16 @@ from models.core.base import utcnow
 from models.core.crypto import aad_for, decrypt, encrypt
 from models.core.db import lock
 from models.core.errors import Conflict, Invalid, NotFound, Unauthorized
+from models.people import repository
 from models.people.tables import Panel, PanelMember, Role, StaffUser
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so both answers take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD = 12
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+# Why a person's access was turned off or on: codes only (the audit holds no free text).
+ACCESS_REASONS = ("left", "leave", "lost_device", "compromised", "back", "other")
 
 
 def new_password() -> str:
@@ -31,13 +36,16 @@ def new_password() -> str:
 def create_user(session: Session, *, email: str, role: str, password: str | None = None,
                 actor_id: str = "system") -> tuple[StaffUser, str | None, str]:
     """Returns the user, the generated password (None when one was given) and the TOTP secret."""
-    if role not in Role.__members__:
-        raise Invalid("unknown role", fields={"role": "unknown role"})
     email = email.strip().lower()
-    if "@" not in email:
-        raise Invalid("invalid e-mail", fields={"email": "not an e-mail address"})
-    if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
-        raise Conflict("a user with this e-mail exists")
+    problems = {}
+    if not EMAIL.match(email) or len(email) > 254:
+        problems["email"] = "not an e-mail address"
+    if role not in Role.__members__:
+        problems["role"] = "unknown role"
+    if problems:
+        raise Invalid("invalid staff member", fields=problems)
+    if repository.by_email(session, email):
+        raise Conflict("a user with this e-mail exists", fields={"email": "already in use"})
     generated = None if password else new_password()
     password = password or generated
     if len(password) < MIN_PASSWORD:  # type: ignore[arg-type]
@@ -119,18 +127,51 @@ def reset_credentials(session: Session, *, user: StaffUser,
     return password, totp_secret
 
 
-def set_active(session: Session, *, user: StaffUser, active: bool, actor_id: str) -> None:
-    """Disable or enable; the last active admin cannot be disabled."""
+def set_active(session: Session, *, user: StaffUser, active: bool, actor_id: str,
+               reason: str | None = None) -> None:
+    """Disable or enable; the last active admin cannot be disabled. `reason`: a code of
+    ACCESS_REASONS (recorded in the audit event), or None."""
+    if reason is not None and reason not in ACCESS_REASONS:
+        raise Invalid("unknown reason", fields={"reason": "unknown reason"})
     if not active and user.role == Role.admin and user.active:
-        admins = session.exec(select(StaffUser).where(StaffUser.role == Role.admin,
-                                                      StaffUser.active == True)).all()  # noqa: E712
-        if len(admins) <= 1:
-            raise Conflict("the last active admin cannot be disabled")
+        if repository.active_admins(session) <= 1:
+            raise Conflict("the last active admin cannot be disabled",
+                           fields={"active": "the last active admin"})
     if user.active != active:
         user.active = active
         end_sessions(session, user=user)
         audit.record(session, actor=actor_id, action="staff.enabled" if active else
-                     "staff.disabled", entity="staff_user", entity_id=user.id, data={})
+                     "staff.disabled", entity="staff_user", entity_id=user.id,
+                     data={"reason": reason} if reason else {})
+
+
+def change_role(session: Session, *, user: StaffUser, role: str, actor_id: str) -> None:
+    """Another role: every session of the person ends (her pages and rights change), audited.
+    The last active admin keeps hers (409)."""
+    if role not in Role.__members__:
+        raise Invalid("unknown role", fields={"role": "unknown role"})
+    if role == user.role:
+        return
+    if user.role == Role.admin and user.active and repository.active_admins(session) <= 1:
+        raise Conflict("the last active admin cannot change role",
+                       fields={"role": "the last active admin"})
+    previous, user.role = user.role, role
+    end_sessions(session, user=user)
+    audit.record(session, actor=actor_id, action="staff.role_changed", entity="staff_user",
+                 entity_id=user.id, data={"from": previous, "to": role})
+
+
+def get_user(session: Session, user_id: str) -> StaffUser:
+    user = repository.by_id(session, user_id)
+    if user is None:
+        raise NotFound("no staff member with this id")
+    return user
+
+
+def staff_listing(session: Session) -> list[tuple[StaffUser, list[dict]]]:
+    """Every staff member (by e-mail) with the panels she sits on."""
+    panels = repository.panels_of(session)
+    return [(user, panels.get(user.id, [])) for user in repository.staff(session)]
 
 
 def user_by_email(session: Session, email: str) -> StaffUser:
