@@ -34,8 +34,7 @@ BATCH = 500
 IDLE_SECONDS = 0.5
 EXPRESS_MAX_PRIORITY = 0  # critical (models/applications/risk.py PRIORITY)
 EXPRESS_BATCH = 25
-NOTICE_FLOW = "send-notices"
-MATCH_FLOW = "match-shelter"  # models/shelter/matchrun.MATCH_FLOW
+NOTICE_FLOW, MATCH_FLOW = outbox.NOTICE_FLOW, outbox.MATCH_FLOW
 RECORDED = {"process-application"}  # run again by a flow after the express lane's direct run
 RECORD_PRIORITY = EXPRESS_MAX_PRIORITY + 1  # the main lane's most urgent: its run is cheap
 
@@ -137,6 +136,26 @@ def _start_deployment(flow: str, row_ids: list[str], entity_ids: list[str]) -> N
     handover.start(flow, row_ids, entity_ids)
 
 
+# The dispatcher's rules, as data: which rows each lane takes, in what batches. Read with
+# the give-way rules (flows/lanes.py) and `_claim` below, this says why a critical case
+# never waits behind a batch:
+#  - only the express lane takes critical rows (priority 0), in batches of 25, their waiting
+#    notices first; it runs their steps itself (registry.DIRECT), with no flow run to start,
+#    and its SQLite writes pass every queued write (writegate.urgent);
+#  - while it works, the other lanes pause between rows (`give_way_to_critical`, 2 s at most);
+#  - the main lane takes everything else but e-mails, 500 rows a run (Prefect costs ~0.3-1 s
+#    a run whatever its size); the notices lane other cases' e-mails, and pauses while the
+#    main lane routes (`give_way_to_routing`, 10 s at most) so decisions come before mail.
+LANES: tuple[dict, ...] = (
+    {"name": "amparo-dispatcher", "min_priority": EXPRESS_MAX_PRIORITY + 1,
+     "except_flow": NOTICE_FLOW, "batch": BATCH},
+    {"name": "amparo-dispatcher-express", "max_priority": EXPRESS_MAX_PRIORITY,
+     "batch": EXPRESS_BATCH},
+    {"name": "amparo-dispatcher-notices", "min_priority": EXPRESS_MAX_PRIORITY + 1,
+     "only_flow": NOTICE_FLOW, "batch": BATCH},
+)
+
+
 class Dispatcher:
     """A background thread running `dispatch_once` until stopped.
 
@@ -209,11 +228,7 @@ class Dispatchers:
     up. Other cases' e-mails have a lane of their own: SMTP waits, and routing need not."""
 
     def __init__(self) -> None:
-        self.lanes = [Dispatcher(min_priority=EXPRESS_MAX_PRIORITY + 1, except_flow=NOTICE_FLOW),
-                      Dispatcher(max_priority=EXPRESS_MAX_PRIORITY, batch=EXPRESS_BATCH,
-                                 name="amparo-dispatcher-express"),
-                      Dispatcher(min_priority=EXPRESS_MAX_PRIORITY + 1, only_flow=NOTICE_FLOW,
-                                 name="amparo-dispatcher-notices")]
+        self.lanes = [Dispatcher(**lane) for lane in LANES]
 
     def start(self) -> "Dispatchers":
         if get_settings().mode == "embedded":

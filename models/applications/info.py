@@ -97,7 +97,7 @@ def answer_info(*, session: Session, receipt: str, request_id: str, answer: str)
         notices.queue_notice(session, kind="info_answered", recipient_id=request.asked_by,
                              application_id=application.id,
                              dedupe_key=f"info-answered:{request.id}")
-        outbox.enqueue(session, flow="send-notices", entity_id=application.id, priority=2)
+        outbox.enqueue(session, flow=outbox.NOTICE_FLOW, entity_id=application.id, priority=2)
     if not repository.info_requests_of(session, application.id, open_only=True):
         _resume(session, application, request.resume_status)
     return request

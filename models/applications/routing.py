@@ -23,8 +23,7 @@ from models.core.base import utcnow
 from models.core.workflow import SYSTEM, transition
 from models.programmes.tables import DEFAULT_DECISION_HOURS, Programme
 
-NOTICE_FLOW = "send-notices"
-MATCH_FLOW = "match-shelter"  # flows/shelter.py
+NOTICE_FLOW, MATCH_FLOW = outbox.NOTICE_FLOW, outbox.MATCH_FLOW
 
 
 @dataclass
@@ -68,6 +67,7 @@ def route(session: Session, application: Application, programme: Programme) -> R
     """risk_assessed → the route's status, with its clock and notices. Caller checks status."""
     chosen = route_for(application)
     application.track = chosen.track
+    application.programme_version = programme.version  # later changes apply to later cases
     application.decision_due_at = utcnow() + timedelta(
         hours=decision_hours(programme, application.risk_level))
     application.reminder_sent_at = application.escalated_at = None

@@ -13,6 +13,10 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from models.core.base import id_field, new_id, time_field, utcnow
 
 MAX_ATTEMPTS = 20
+# The flows the domain queues work for, by name: one source for each (flows/registry.py maps
+# them to code). Five copies of "send-notices" once lived in five files.
+NOTICE_FLOW = "send-notices"
+MATCH_FLOW = "match-shelter"
 
 
 class Dispatch(SQLModel, table=True):

@@ -22,7 +22,7 @@ from models.programmes.tables import Programme
 from models.reviews import repository as repo
 from models.reviews.reach import reach
 
-NOTICE_FLOW = "send-notices"
+NOTICE_FLOW = outbox.NOTICE_FLOW
 REMINDER, ESCALATED, STUCK = "review_reminder", "review_escalated", "review_stuck"
 
 

@@ -18,8 +18,8 @@ from models.core.base import as_utc
 from models.core.outbox import Dispatch
 from models.shelter.service import matches
 
-MATCH_FLOW = "match-shelter"
-NOTICE_FLOW = "send-notices"
+MATCH_FLOW = outbox.MATCH_FLOW
+NOTICE_FLOW = outbox.NOTICE_FLOW
 
 
 def match_one(session: Session, application_id: str) -> str:

@@ -16,7 +16,7 @@ from models.visas import repository as repo
 
 APPOINTMENT_NOTICE = timedelta(hours=48)
 DOCUMENTS_NOTICE = timedelta(days=3)
-NOTICE_FLOW = "send-notices"
+NOTICE_FLOW = outbox.NOTICE_FLOW
 
 
 def remind_deadlines(*, session: Session, now: datetime | None = None) -> int:
