@@ -16,6 +16,7 @@ from api.pages import apply, finance, shelter as shelter_pages, staff, status, v
 from api.pages.common import CSP
 from api.v1 import applications, health, money, people, reviews, shelter, visas, webhooks
 from api.v1 import audit as audit_api, staff as staff_api
+from api.v1 import programmes
 from api.v1 import intake_pdf  # POST /api/v1/applications/pdf (before applications/{id})
 from models.core.settings import get_settings
 
@@ -92,6 +93,7 @@ def create_app() -> FastAPI:
     for module in (people, health, intake_pdf, applications, reviews, money, webhooks, shelter,
                    visas, staff_api, audit_api):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(programmes.router, prefix=API_PREFIX)  # the admin's programmes
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance):
         app.include_router(page.router)

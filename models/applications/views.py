@@ -103,6 +103,7 @@ def _core(session: Session, application: Application) -> dict[str, Any]:
     return {
         "id": application.id, "kind": application.kind, "status": application.status,
         "programme": programme.slug if programme else None, "language": application.language,
+        "programme_version": application.programme_version,  # the rules it was routed under
         "priority": application.priority, "track": application.track,
         "risk_level": application.risk_level, "risk_score": application.risk_score,
         "risk_factors": application.risk_factors, "currency": application.currency,

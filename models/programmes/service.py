@@ -9,8 +9,16 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from models.core.errors import NotFound
-from models.programmes.tables import DEFAULT_DECISION_HOURS, DEFAULT_RISK_WEIGHTS, Programme
+from models.core import audit
+from models.core.base import as_utc
+from models.core.currency import to_major, to_minor_exact
+from models.core.db import lock
+from models.core.errors import Conflict, Invalid, NotFound
+from models.people.tables import Panel, PanelMember
+from models.programmes import repository
+from models.programmes.schemas import PanelIn, ProgrammeIn, ProgrammePatch
+from models.programmes.tables import (DEFAULT_DECISION_HOURS, DEFAULT_RISK_WEIGHTS, Programme,
+                                      ProgrammeVersion)
 
 DEFAULT_SLUG = "emergency"
 
@@ -81,4 +89,248 @@ def ensure_programme(session: Session, programme: Programme) -> Programme:
         return existing
     session.add(programme)
     session.flush()
+    _keep_version(session, programme, actor_id=None, reason="seeded")
     return programme
+
+
+# --- the admin's changes: versions, validation, the panel ------------------------------------
+
+# storage column -> API field, for the amounts (minor units stored, major units in the API)
+AMOUNTS = {"cap_minor": "cap", "finance_threshold_minor": "finance_single_approval_max",
+           "tranche_threshold_minor": "tranche_above", "budget_minor": "budget"}
+PLAIN = ("name", "currency", "kinds", "quorum", "fast_track_approvals", "tranche_first_percent",
+         "decision_hours", "countries", "followup_days", "report_days", "excluded_costs",
+         "risk_weights", "hold_hours", "active")
+
+
+def rules_of(programme: Programme) -> dict[str, Any]:
+    """The whole rules as stored (minor units): what a version keeps."""
+    rules = {name: copy.deepcopy(getattr(programme, name)) for name in PLAIN}
+    rules.update({column: getattr(programme, column) for column in AMOUNTS})
+    return rules
+
+
+def _major(amount_minor: int | None, currency: str) -> float | int | None:
+    if amount_minor is None:
+        return None
+    value = to_major(amount_minor, currency)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def api_rules(rules: dict[str, Any]) -> dict[str, Any]:
+    """Stored rules -> the API's shape (amounts in major units)."""
+    out = {name: copy.deepcopy(rules.get(name)) for name in PLAIN}
+    out["decision_hours"] = {**DEFAULT_DECISION_HOURS, **(rules.get("decision_hours") or {})}
+    for column, field in AMOUNTS.items():
+        out[field] = _major(rules.get(column), rules["currency"])
+    return out
+
+
+def programme_json(programme: Programme) -> dict[str, Any]:
+    return {"slug": programme.slug, **api_rules(rules_of(programme)),
+            "version": programme.version}
+
+
+def _minor(value: Any, currency: str, field: str) -> int | None:
+    if value is None:
+        return None
+    exact = to_minor_exact(value, currency)
+    if exact.is_nan() or exact != exact.to_integral_value():
+        raise Invalid(f"{field} has more decimals than {currency} allows",
+                      fields={field: f"more decimals than {currency} allows"})
+    return int(exact)
+
+
+def _check_risk_weights(weights: dict[str, Any]) -> None:
+    def bad(message: str) -> Invalid:
+        return Invalid("the risk weights are not valid", fields={"risk_weights": message})
+
+    unknown = sorted(set(weights) - set(DEFAULT_RISK_WEIGHTS))
+    if unknown:
+        raise bad("unknown entries: " + ", ".join(unknown[:5]))
+    for key, value in weights.items():
+        values = value.values() if isinstance(value, dict) else [value]
+        if isinstance(DEFAULT_RISK_WEIGHTS[key], dict) != isinstance(value, dict):
+            raise bad(f"{key} has the wrong shape")
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1000
+               for v in values):
+            raise bad(f"{key}: weights are numbers from 0 to 1000")
+    levels = {**DEFAULT_RISK_WEIGHTS["levels"], **weights.get("levels", {})}  # type: ignore[dict-item]
+    if set(levels) != {"critical", "high", "medium"}:
+        raise bad("levels are critical, high and medium")
+    if not levels["critical"] > levels["high"] > levels["medium"] > 0:
+        raise bad("level thresholds must fall: critical > high > medium > 0")
+
+
+def check_rules(rules: dict[str, Any], *, panel_size: int | None,
+                changed: set[str]) -> None:
+    """The checks that need more than one field, or the panel (`panel_size` active reviewers;
+    checked for the panel numbers being `changed`). Raises Invalid naming the field."""
+    hours = rules["decision_hours"]
+    if not hours["critical"] <= hours["high"] <= hours["medium"] <= hours["low"]:
+        raise Invalid("decision hours must not shrink as the risk falls",
+                      fields={"decision_hours": "critical <= high <= medium <= low"})
+    if rules.get("risk_weights"):
+        _check_risk_weights(rules["risk_weights"])
+    if panel_size is None or "grant" not in rules["kinds"]:
+        return
+    reviewers = f"the panel has {panel_size} active reviewer{'' if panel_size == 1 else 's'}"
+    for field in ("quorum", "fast_track_approvals"):
+        if field in changed and rules[field] > panel_size:
+            raise Invalid(f"a {field.replace('_', ' ')} of {rules[field]} cannot be reached: "
+                          f"{reviewers}", fields={field: reviewers})
+
+
+def _stored(rules: dict[str, Any]) -> dict[str, Any]:
+    """API-shaped rules -> column values (amounts in the currency's minor units)."""
+    stored = {name: copy.deepcopy(rules[name]) for name in PLAIN}
+    for column, field in AMOUNTS.items():
+        stored[column] = _minor(rules.get(field), rules["currency"], field)
+    return stored
+
+
+def _keep_version(session: Session, programme: Programme, *, actor_id: str | None,
+                  reason: str) -> ProgrammeVersion:
+    row = ProgrammeVersion(programme_id=programme.id, number=programme.version,
+                           rules=rules_of(programme), actor_id=actor_id, reason=reason)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def create_programme(session: Session, *, data: ProgrammeIn, actor_id: str) -> Programme:
+    """A new programme at version 1 (409 when the slug is taken); audited. Does not commit."""
+    if repository.by_slug(session, data.slug) is not None:
+        raise Conflict("this slug is taken", fields={"slug": "taken"})
+    defaults = api_rules(rules_of(demo_programme()))
+    given = data.model_dump(exclude_unset=True, exclude={"slug"}, mode="python")
+    rules = {**defaults, **{k: v for k, v in given.items()}}
+    if "budget" not in given:
+        rules["budget"] = None
+    if "active" not in given:
+        rules["active"] = True
+    if data.decision_hours is not None:
+        rules["decision_hours"] = data.decision_hours.model_dump()
+    check_rules(rules, panel_size=None, changed=set(given))
+    stored = _stored(rules)
+    programme = Programme(slug=data.slug, version=1, **stored)
+    session.add(programme)
+    session.flush()
+    for name, value in stored.items():  # an explicit None where the column has a default
+        setattr(programme, name, value)
+    session.flush()
+    row = _keep_version(session, programme, actor_id=actor_id, reason="created")
+    audit.record(session, actor=actor_id, action="programme.created", entity="programme",
+                 entity_id=programme.id, data={"version": 1, "version_id": row.id})
+    return programme
+
+
+def change_programme(session: Session, *, slug: str, data: ProgrammePatch,
+                     actor_id: str) -> Programme:
+    """Apply a PATCH as a new version (the rules before stay as the earlier version), audited
+    with who and the version that keeps why. Nothing changed: the same version. No commit."""
+    programme = repository.by_slug(session, slug)
+    if programme is None:
+        raise NotFound("unknown programme")
+    lock(session, Programme, programme.id)
+    session.refresh(programme)
+    given = data.model_dump(exclude_unset=True, exclude={"reason"}, mode="python")
+    if data.decision_hours is not None:
+        given["decision_hours"] = data.decision_hours.model_dump()
+    if "risk_weights" in given and given["risk_weights"] is not None:
+        given["risk_weights"] = {**(programme.risk_weights or {}), **given["risk_weights"]}
+    for field in ("name", "currency", "cap", "kinds", "quorum", "fast_track_approvals",
+                  "finance_single_approval_max", "tranche_first_percent", "decision_hours",
+                  "followup_days", "report_days", "excluded_costs", "risk_weights",
+                  "hold_hours", "active"):
+        if field in given and given[field] is None:
+            raise Invalid(f"{field} cannot be empty", fields={field: "required"})
+    before = api_rules(rules_of(programme))
+    rules = {**before, **given}
+    changed = {k for k in given if given[k] != before.get(k)}
+    check_rules(rules, panel_size=repository.active_reviewers(session, programme.id),
+                changed=changed)
+    stored = _stored(rules)
+    if not changed and stored == rules_of(programme):
+        return programme
+    if repository.version(session, programme.id, programme.version) is None:
+        _keep_version(session, programme, actor_id=None, reason="")  # rules from before versions
+    for name, value in stored.items():
+        setattr(programme, name, value)
+    programme.version += 1
+    session.add(programme)
+    session.flush()
+    row = _keep_version(session, programme, actor_id=actor_id, reason=data.reason)
+    audit.record(session, actor=actor_id, action="programme.changed", entity="programme",
+                 entity_id=programme.id,
+                 data={"version": programme.version, "version_id": row.id,
+                       "fields": sorted(changed)})
+    return programme
+
+
+def version_json(row: ProgrammeVersion) -> dict[str, Any]:
+    return {"number": row.number, "actor_id": row.actor_id, "reason": row.reason,
+            "at": as_utc(row.created_at).isoformat(),  # type: ignore[union-attr]
+            "rules": api_rules(row.rules)}
+
+
+def panel_json(session: Session, programme: Programme) -> dict[str, Any]:
+    panel = repository.panel(session, programme.id)
+    if panel is None:
+        return {"members": [], "active_reviewers": 0}
+    return {"members": [{"staff_id": user.id, "email": user.email, "role": user.role,
+                         "active": user.active, "on_call": member.on_call,
+                         "chair": panel.chair_id == user.id}
+                        for member, user in repository.panel_rows(session, panel.id)],
+            "active_reviewers": repository.active_reviewers(session, programme.id)}
+
+
+def set_panel(session: Session, *, slug: str, data: PanelIn, actor_id: str) -> dict[str, Any]:
+    """Replace the programme's (grant) panel: active reviewers only, one chair at most, and
+    never fewer members than the quorum or the fast-track count (it could not decide).
+    An empty list clears the panel. Audited with the member ids. Does not commit."""
+    programme = repository.by_slug(session, slug)
+    if programme is None:
+        raise NotFound("unknown programme")
+    lock(session, Programme, programme.id)
+    ids = [m.staff_id for m in data.members]
+    if len(set(ids)) != len(ids):
+        raise Invalid("a person is listed twice", fields={"members": "listed twice"})
+    users = repository.staff_by_ids(session, ids)
+    for i, member in enumerate(data.members):
+        user = users.get(member.staff_id)
+        if user is None or not user.active or user.role != "reviewer":
+            raise Invalid("panel members are active reviewers",
+                          fields={f"members.{i}.staff_id": "not an active reviewer"})
+    chairs = [m.staff_id for m in data.members if m.chair]
+    if len(chairs) > 1:
+        raise Invalid("a panel has one chair at most", fields={"members": "more than one chair"})
+    if ids:
+        for field in ("quorum", "fast_track_approvals"):
+            if len(ids) < getattr(programme, field):
+                raise Invalid(f"the {field.replace('_', ' ')} is {getattr(programme, field)}: "
+                              f"a panel of {len(ids)} could never reach it",
+                              fields={"members": f"fewer than the {field.replace('_', ' ')}"})
+    panel = repository.panel(session, programme.id)
+    if panel is None:
+        panel = Panel(programme_id=programme.id, kind="grant")
+        session.add(panel)
+        session.flush()
+    existing = {m.user_id: m for m, _ in repository.panel_rows(session, panel.id)}
+    for user_id, member in existing.items():
+        if user_id not in users:
+            session.delete(member)
+    for member_in in data.members:
+        row = existing.get(member_in.staff_id) or PanelMember(panel_id=panel.id,
+                                                              user_id=member_in.staff_id)
+        row.on_call = member_in.on_call
+        session.add(row)
+    panel.chair_id = chairs[0] if chairs else None
+    session.add(panel)
+    session.flush()
+    audit.record(session, actor=actor_id, action="programme.panel_set", entity="programme",
+                 entity_id=programme.id,
+                 data={"members": sorted(ids), "on_call": sorted(m.staff_id for m in data.members
+                                                                 if m.on_call),
+                       "chair": panel.chair_id})
+    return panel_json(session, programme)
