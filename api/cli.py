@@ -14,10 +14,12 @@ user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="Encryption keys.", no_args_is_help=True)
+programme_app = typer.Typer(help="Programmes and their rules.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(programme_app, name="programme")
 
 
 def prepare_runtime() -> None:
@@ -148,6 +150,41 @@ def user_reset(email: str) -> None:
     _with_user(email, lambda s, u: out.extend(reset_credentials(s, user=u, actor_id="cli")))
     typer.echo(f"password={out[0]}")
     typer.echo(f"totp_secret={out[1]}")
+
+
+@programme_app.command("list")
+def programme_list() -> None:
+    """Every programme: slug, version, active or not, currency, cap, kinds, name."""
+    from models.core.db import session_scope
+    from models.programmes import repository
+    from models.programmes.service import programme_json
+
+    with session_scope(read_only=True) as session:
+        for p in map(programme_json, repository.programmes(session)):
+            typer.echo(f"{p['slug']}\tv{p['version']}\t{'active' if p['active'] else 'inactive'}"
+                       f"\t{p['currency']} {p['cap']}\t{','.join(p['kinds'])}\t{p['name']}")
+
+
+@programme_app.command("show")
+def programme_show(slug: str) -> None:
+    """One programme's current rules (JSON, amounts in major units), its panel and versions."""
+    import json
+
+    from models.core.db import session_scope
+    from models.programmes import repository
+    from models.programmes.service import panel_json, programme_json
+
+    with session_scope(read_only=True) as session:
+        programme = repository.by_slug(session, slug)
+        if programme is None:
+            typer.echo(f"error: unknown programme {slug}", err=True)
+            raise typer.Exit(2)
+        shown = programme_json(programme)
+        shown["panel"] = panel_json(session, programme)
+        shown["versions"] = [{"number": v.number, "actor_id": v.actor_id, "reason": v.reason,
+                              "at": v.created_at.isoformat()}
+                             for v in repository.versions(session, programme.id)]
+    typer.echo(json.dumps(shown, indent=2, sort_keys=True, default=str))
 
 
 @audit_app.command("verify")
