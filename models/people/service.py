@@ -168,6 +168,11 @@ def get_user(session: Session, user_id: str) -> StaffUser:
     return user
 
 
+def panels_of(session: Session, user_id: str) -> list[dict]:
+    """The panels one person sits on."""
+    return repository.panels_of(session).get(user_id, [])
+
+
 def staff_listing(session: Session) -> list[tuple[StaffUser, list[dict]]]:
     """Every staff member (by e-mail) with the panels she sits on."""
     panels = repository.panels_of(session)
