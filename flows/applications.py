@@ -79,17 +79,23 @@ def _retry_later(application_id: str) -> None:
                        delay=RETRY_AFTER)
 
 
-@task(name="triage-applications")
+# Prefect retries what failed in passing (a database restart, a lock timeout): every step is
+# idempotent, and an operator sees the retry in Prefect's UI. The outbox stays the safety
+# net for what a crash or a down orchestrator leaves behind.
+STEP_RETRIES = {"retries": 2, "retry_delay_seconds": [1, 5]}
+
+
+@task(name="triage-applications", **STEP_RETRIES)
 def triage_applications(ids: list[str]) -> dict[str, int]:
     return _each("triage", ids, steps.triage_one)
 
 
-@task(name="assess-risk")
+@task(name="assess-risk", **STEP_RETRIES)
 def assess_risk(ids: list[str]) -> dict[str, int]:
     return _each("risk", ids, steps.assess_one)
 
 
-@task(name="route-applications")
+@task(name="route-applications", **STEP_RETRIES)
 def route_applications(ids: list[str]) -> dict[str, int]:
     return _each("routing", ids, steps.route_one)
 

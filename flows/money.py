@@ -23,7 +23,9 @@ from models.money.service import SEND_FLOW, on_hold
 log = logging.getLogger("amparo.money")
 
 
-@task(name="send-stripe-transfers")
+# Stripe unreachable for a moment: Prefect tries again within the run (the idempotency keys
+# come from our ids, so a retry never pays twice), then the outbox gives the rows back.
+@task(name="send-stripe-transfers", retries=2, retry_delay_seconds=[2, 10])
 def send_stripe_transfers(ids: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     retry_later = 0
@@ -45,7 +47,7 @@ def send_disbursements(ids: list[str]) -> dict[str, int]:
     return send_stripe_transfers(ids)
 
 
-@task(name="reconcile-with-stripe")
+@task(name="reconcile-with-stripe", retries=2, retry_delay_seconds=[10, 60])
 def reconcile_task(days: int) -> dict[str, int]:
     report_id, differences = reconcile.run(days=days)
     log.info("reconciliation %s: %d difference(s)", report_id, differences)

@@ -136,7 +136,9 @@ def notice_ids(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
-@task(name="mail-notices")
+# The SMTP server refusing a connection for a moment: tried again in the run (a notice is
+# marked sent once, so a retry never mails twice).
+@task(name="mail-notices", retries=2, retry_delay_seconds=[5, 20])
 def mail_notices(ids: list[str]) -> dict[str, int]:
     settings = get_settings()
     counts: dict[str, int] = {}

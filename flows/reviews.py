@@ -13,7 +13,7 @@ from models.reviews.service import retally
 log = logging.getLogger("amparo.reviews")
 
 
-@task(name="retally-votes")
+@task(name="retally-votes", retries=2, retry_delay_seconds=[1, 5])
 def retally_votes(ids: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for application_id in ids:

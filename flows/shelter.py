@@ -19,7 +19,7 @@ from models.shelter.service import expire_holds
 log = logging.getLogger("amparo.shelter")
 
 
-@task(name="match-cases")
+@task(name="match-cases", retries=1, retry_delay_seconds=2)
 def match_cases(ids: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for application_id in ids:

@@ -65,3 +65,15 @@ def test_sweeper_redispatches_unsent_and_queues_reconciliation(sqlite_url, strip
     with session_scope() as session:
         assert repository.get(session, d_id).status == "sent"
         assert repository.latest_reports(session)[0].status == "ok"
+
+
+def test_a_passing_stripe_failure_is_retried_by_prefect_within_the_run(
+        sqlite_url, stripe_fake, prefect_harness):
+    """Issue 13: transient failures are retried by Prefect itself (the operator sees them in
+    its UI); the outbox stays the safety net for crashes."""
+    d_id = _approve_for_stripe()
+    stripe_fake.fail_next(1, status=500, should_retry=False)  # the SDK itself gives up
+    assert dispatch.dispatch_once() == 1  # one run: the task failed once, then sent
+    assert len(stripe_fake.transfers) == 1
+    with session_scope() as session:
+        assert repository.get(session, d_id).status == "sent"
