@@ -10,6 +10,7 @@ obviously fake (Testperson Soak NN, *.example.invalid).
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -77,6 +78,7 @@ class Fund:
     disbursement_id: str
     receipts: list[str]
     cookies: dict[str, str] = field(default_factory=dict)  # staff e-mail -> page session
+    timings: dict[str, float] = field(default_factory=dict)  # set-up steps, seconds
 
 
 def items(body: Any) -> list[dict]:
@@ -120,8 +122,8 @@ def add_house(dep: Deployment, beds: int) -> str:
     return r.json()["id"]
 
 
-def approved_disbursement(dep: Deployment, grant_id: str, timeout: float) -> str:
-    """The panel approves the grant (quorum 3); the disbursement finance will approve."""
+def panel_approves(dep: Deployment, grant_id: str, timeout: float) -> None:
+    """The panel approves the grant (quorum 3) once it is in review."""
     wait_for(lambda: grant_id in ids_in(dep, CASEWORKER, "grant", "in_review"),
              timeout=timeout, what="the grant in review")
     for who in PANEL:
@@ -129,12 +131,14 @@ def approved_disbursement(dep: Deployment, grant_id: str, timeout: float) -> str
                      json={"decision": "approve", "amount": GRANT_AMOUNT})
         assert r.status_code in (200, 201), r.text
 
-    def disbursement() -> str | None:
+
+def disbursement_of(dep: Deployment, grant_id: str, timeout: float) -> str:
+    def find() -> str | None:
         r = dep.get("/api/v1/disbursements", FINANCE)
         r.raise_for_status()
         return next((d["id"] for d in items(r.json()) if d["application_id"] == grant_id), None)
 
-    return wait_for(disbursement, timeout=timeout, what="the disbursement")
+    return wait_for(find, timeout=timeout, what="the disbursement")
 
 
 def page_session(url: str, email: str, password: str, totp: str, target: str) -> str:
@@ -155,15 +159,26 @@ def open_fund(dep: Deployment, *, beds: int = 20, shelter_cases: int = 40,
               timeout: float = 120) -> Fund:
     """`timeout` bounds each wait for the flows; the first run waits for Prefect's API to
     start in the flow runner (~40 s seen on a 2-core machine at load average 10)."""
+    started, timings = time.monotonic(), {}
+
+    def mark(what: str) -> None:
+        timings[what] = round(time.monotonic() - started, 1)
+
     house = add_house(dep, beds)
     grant = submit(dep, ordinary_grant(0))
     shelters = [submit(dep, shelter_application(i + 1)) for i in range(shelter_cases)]
+    mark("submitted")
+    panel_approves(dep, grant["id"], timeout)  # the grant goes first: routed in the first run
+    mark("grant_approved")
     wait_matching(dep, {s["id"] for s in shelters}, timeout)
-    disbursement = approved_disbursement(dep, grant["id"], timeout)
+    mark("shelters_matching")
+    disbursement = disbursement_of(dep, grant["id"], timeout)
+    mark("disbursement")
     cookies = {email: page_session(dep.url, email, dep.staff[email].password,
                                    dep.staff[email].totp, target)
                for email, target in PAGE_STAFF.items()}
+    mark("signed_in")
     return Fund(dep=dep, house_id=house, shelter_cases=[s["id"] for s in shelters],
                 grant_id=grant["id"], disbursement_id=disbursement,
                 receipts=[grant["receipt"]] + [s["receipt"] for s in shelters[:5]],
-                cookies=cookies)
+                cookies=cookies, timings=timings)

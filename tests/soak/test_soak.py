@@ -164,7 +164,7 @@ def soak(dep: Deployment, fake: FakeStripe) -> dict[str, Any]:
     set_up = time.monotonic() - started
     burst = run_burst(fund, seconds=LOAD_SECONDS, approvals=APPROVALS)
     rec = burst.recorder
-    report = {"set_up_s": round(set_up, 1), "burst_s": round(burst.seconds, 1),
+    report = {"set_up_s": round(set_up, 1), "set_up_steps_s": fund.timings, "burst_s": round(burst.seconds, 1),
               "requests": rec.table(), "health": summary(rec.of("health")),
               "unexpected": rec.unexpected(ALLOWED)}
     report["after"] = after_load(dep, fake, fund)
@@ -180,9 +180,11 @@ def test_soak(database: tuple[str, str], tmp_path: Path, fake_stripe: FakeStripe
                    AMPARO_SMTP_PORT=str(smtp.port))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
+        started = time.monotonic()
         dep = deploy(env, tmp_path / "server.log")
+        deployed = round(time.monotonic() - started, 1)  # migrate, seed, start, healthy
         try:
-            report = soak(dep, fake_stripe)
+            report = {"deploy_s": deployed, **soak(dep, fake_stripe)}
         finally:
             dep.server.stop()
     finally:
