@@ -115,6 +115,7 @@ class Staff(Person):
         self.signed_in_at = time.monotonic()
         code = pyotp.TOTP(self.totp).now()
         if self.pages:
+            self.c.cookies.clear()  # signing in again: the session has run out
             page = await self.call("page_read", "GET", "/staff/login")
             token = CSRF.search(page.text) if page is not None else None
             if token:
