@@ -98,6 +98,8 @@ def create_app() -> FastAPI:
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance, staff_admin):
         app.include_router(page.router)
+    from models.hooks import install
+    install()  # cross-area hooks, in one explicit list (models/hooks.py)
     end_writes_on_return(app.routes)  # no write transaction outlives its route (api/deps.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

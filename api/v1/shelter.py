@@ -25,7 +25,6 @@ from models.shelter.service import (create_shelter, get_shelter, matches, place_
                                     release_hold, set_closed_nights)
 from models.shelter.tables import Placement, ShelterHold
 from models.shelter.views import free_by_night, shelter_view
-from models.visas import hooks  # noqa: F401 - registers next steps and the visa upload
 
 router = APIRouter(tags=["shelter"])
 Coordinator = Annotated[StaffUser, Depends(require_roles("shelter_coordinator"))]

@@ -15,7 +15,6 @@ from api.v1.relocation import router as relocation_router
 from models.applications.tables import Application
 from models.core.errors import Invalid, NotFound
 from models.people.tables import StaffUser
-from models.visas import hooks  # noqa: F401 - registers the `visa_item` upload purpose
 from models.visas import repository as repo
 from models.visas import service
 from models.visas.schemas import (AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, ReviewIn,

@@ -1,7 +1,7 @@
 """Registrations with the applications area: the upload purpose and the next-step providers.
 
-Imported by the API and the pages of the shelter and visa areas (models import no web code,
-and the applications area must not import ours).
+Called explicitly, from the one list of cross-area hooks (models/hooks.py) that the app
+installs at start — never as a side effect of importing this module.
 """
 from __future__ import annotations
 
@@ -22,5 +22,3 @@ def register() -> None:
     if not getattr(NEXT_STEP_PROVIDERS.get("shelter"), "amparo_relocation", False):
         register_next_steps("shelter", with_relocation(shelter_steps))
 
-
-register()

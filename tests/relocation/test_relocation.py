@@ -7,7 +7,9 @@ from models.applications.public import status_of
 from models.core.errors import Conflict, Invalid, NotFound
 from models.relocation.service import create_relocation
 from models.relocation.views import relocation_view
-from models.visas import hooks  # noqa: F401 - providers with the relocation timeline
+from models.hooks import install
+
+install()  # the cross-area hooks, as the app installs them
 from models.visas import service as visas
 from tests.shelter.factories import make_application
 

@@ -9,7 +9,9 @@ from models.applications.documents import upload_document
 from models.applications.public import status_of
 from models.core.errors import Conflict, IllegalTransition, NotFound
 from models.people.service import create_user
-from models.visas import hooks  # noqa: F401 - registers the upload purpose and next steps
+from models.hooks import install
+
+install()  # the cross-area hooks, as the app installs them
 from models.visas import service
 from models.visas.repository import items_of
 from models.visas.schemas import AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, TravelIn
