@@ -12,15 +12,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from prefect import flow, task
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.applications import repository, steps
 from models.applications.risk import PRIORITY
 from models.applications.service import PROCESS_FLOW
-from models.applications.tables import Application
 from models.core import outbox
-from models.core.outbox import Dispatch
 from models.core.db import session_scope
 
 from flows.lanes import give_way_to_critical
@@ -70,8 +67,7 @@ def _one(name: str, application_id: str, step: Callable[[Session, str], str | No
 def _retry_later(application_id: str) -> None:
     """Queue the row again, a few times at most (then it waits for a caseworker)."""
     with session_scope() as session:
-        tries = session.exec(select(func.count()).select_from(Dispatch).where(
-            Dispatch.flow == PROCESS_FLOW, Dispatch.entity_id == application_id)).one()
+        tries = outbox.dispatch_count(session, flow=PROCESS_FLOW, entity_id=application_id)
         if tries >= MAX_TRIES:
             log.warning("giving up on application %s after %d dispatches", application_id, tries)
             return
@@ -146,6 +142,5 @@ def critical_only(ids: list[str]) -> list[tuple[str, str]]:
     if not ids:
         return []
     with session_scope(read_only=True) as session:
-        found = dict(session.exec(select(Application.id, Application.kind).where(
-            col(Application.id).in_(ids), col(Application.priority) <= CRITICAL)).all())
+        found = repository.kinds_at_most_priority(session, ids, CRITICAL)
     return [(app_id, found[app_id]) for app_id in ids if app_id in found]

@@ -10,13 +10,12 @@ import logging
 from datetime import datetime, timedelta
 
 from prefect import flow, task
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.core import outbox
 from models.core.base import as_utc
 from models.core.db import session_scope
 from models.core.errors import ExternalServiceError
-from models.core.outbox import Dispatch
 from models.money import reconcile, repository, stripe_rail
 from models.money.service import SEND_FLOW, on_hold
 
@@ -69,10 +68,7 @@ UNSENT_AFTER = timedelta(minutes=10)
 
 
 def _waiting(session: Session, flow_name: str, entity_ids: list[str]) -> set[str]:
-    rows = session.exec(select(Dispatch.entity_id).where(
-        Dispatch.flow == flow_name, col(Dispatch.status).in_(["pending", "claimed"]),
-        col(Dispatch.entity_id).in_(entity_ids))).all()
-    return set(rows)
+    return outbox.live_entities(session, flow=flow_name, entity_ids=entity_ids)
 
 
 def unsent_stripe_disbursements(session: Session, now: datetime) -> dict:

@@ -16,10 +16,11 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from prefect import flow, task
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from flows.lanes import give_way_to_critical, give_way_to_routing
 from models.core.base import as_utc, utcnow
+from models.core import notices
 from models.core.db import lock, session_scope
 from models.core.notices import Notice
 from models.core.settings import get_settings
@@ -129,11 +130,7 @@ def _send_claimed(smtp: smtplib.SMTP, to_send: list[tuple[str, EmailMessage]]) -
 def notice_ids(ids: list[str]) -> list[str]:
     """Resolve the flow's ids to unsent notice ids, oldest first."""
     with session_scope(read_only=True) as session:
-        rows = session.exec(select(Notice.id).where(
-            col(Notice.sent_at).is_(None),
-            (col(Notice.id).in_(ids)) | (col(Notice.application_id).in_(ids)))
-            .order_by(col(Notice.created_at))).all()
-    return list(dict.fromkeys(rows))
+        return notices.unsent_ids(session, ids)
 
 
 # The SMTP server refusing a connection for a moment: tried again in the run (a notice is

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from models.applications import repository
 from models.applications.service import PROCESS_FLOW
-from models.applications.tables import Application
 from models.core import outbox
-from models.core.outbox import Dispatch
 
 STRANDED_AFTER = timedelta(minutes=10)
 BEFORE_ROUTING = ("submitted", "eligible", "risk_assessed")
@@ -23,12 +21,8 @@ BATCH = 500
 
 
 def stranded_applications(session: Session, now: datetime) -> dict:
-    waiting = exists().where(Dispatch.flow == PROCESS_FLOW,
-                             col(Dispatch.status).in_(["pending", "claimed"]),
-                             Dispatch.entity_id == Application.id)
-    rows = session.exec(select(Application.id, Application.priority).where(
-        col(Application.status).in_(BEFORE_ROUTING),
-        col(Application.status_changed_at) < now - STRANDED_AFTER, ~waiting).limit(BATCH)).all()
+    rows = repository.stranded(session, flow=PROCESS_FLOW, statuses=BEFORE_ROUTING,
+                               before=now - STRANDED_AFTER, limit=BATCH)
     for application_id, priority in rows:
         outbox.enqueue(session, flow=PROCESS_FLOW, entity_id=application_id, priority=priority)
     return {"stranded_redispatched": len(rows)}

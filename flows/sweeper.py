@@ -13,14 +13,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from prefect import flow, task
-from sqlalchemy import exists
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from models.core import outbox
+from models.core import notices, outbox
 from models.core.base import utcnow
 from models.core.db import session_scope
-from models.core.notices import Notice
-from models.core.outbox import Dispatch
 from models.core.settings import get_settings
 from models.reviews import alerts
 
@@ -50,13 +47,9 @@ def unsent_notices(session: Session, now: datetime) -> dict:
     """Notices left unsent (SMTP was down or unset) get a new outbox row, unless one waits."""
     if not get_settings().smtp_host:
         return {"notices_redispatched": 0}
-    waiting = exists().where(Dispatch.flow == alerts.NOTICE_FLOW,
-                             col(Dispatch.status).in_(["pending", "claimed"]),
-                             (Dispatch.entity_id == Notice.id)
-                             | (Dispatch.entity_id == Notice.application_id))
-    rows = session.exec(select(Notice).where(
-        col(Notice.sent_at).is_(None), Notice.attempts < MAX_NOTICE_ATTEMPTS,
-        col(Notice.created_at) < now - timedelta(minutes=1), ~waiting).limit(500)).all()
+    rows = notices.unsent_without_dispatch(session, flow=alerts.NOTICE_FLOW,
+                                           older_than=now - timedelta(minutes=1),
+                                           max_attempts=MAX_NOTICE_ATTEMPTS)
     for notice in rows:
         outbox.enqueue(session, flow=alerts.NOTICE_FLOW, entity_id=notice.id)
     return {"notices_redispatched": len(rows)}

@@ -145,3 +145,24 @@ def most_urgent_first(session: Session, ids: list[str]) -> list[str]:
     rows = session.exec(select(Application.id, Application.priority, Application.submitted_at)
                         .where(col(Application.id).in_(unique))).all()
     return [r[0] for r in sorted(rows, key=lambda r: (r[1], r[2]))]
+
+
+def kinds_at_most_priority(session: Session, ids: list[str], max_priority: int) -> dict[str, str]:
+    """id -> kind of those of these applications with priority <= max_priority."""
+    return dict(session.exec(select(Application.id, Application.kind).where(
+        col(Application.id).in_(ids), col(Application.priority) <= max_priority)).all())
+
+
+def stranded(session: Session, *, flow: str, statuses: tuple[str, ...], before: datetime,
+             limit: int) -> list[tuple[str, int]]:
+    """(id, priority) of applications stuck in these statuses since before `before` with no
+    live row of `flow` (a dispatch lost to a crash)."""
+    from sqlalchemy import exists
+
+    from models.core.outbox import Dispatch
+    waiting = exists().where(Dispatch.flow == flow,
+                             col(Dispatch.status).in_(["pending", "claimed"]),
+                             Dispatch.entity_id == Application.id)
+    return list(session.exec(select(Application.id, Application.priority).where(
+        col(Application.status).in_(statuses), col(Application.status_changed_at) < before,
+        ~waiting).limit(limit)).all())

@@ -42,3 +42,27 @@ def release_claims(session: Session) -> int:
                                  col(Notice.claimed_until).is_not(None))
                           .values(claimed_until=None))
     return result.rowcount or 0
+
+
+def unsent_ids(session: Session, ids: list[str]) -> list[str]:
+    """These notices, or the notices of these applications, still unsent: oldest first."""
+    rows = session.exec(select(Notice.id).where(
+        col(Notice.sent_at).is_(None),
+        (col(Notice.id).in_(ids)) | (col(Notice.application_id).in_(ids)))
+        .order_by(col(Notice.created_at))).all()
+    return list(dict.fromkeys(rows))
+
+
+def unsent_without_dispatch(session: Session, *, flow: str, older_than: datetime,
+                            max_attempts: int, limit: int = 500) -> list[Notice]:
+    """Unsent notices, tried fewer than `max_attempts` times, that no live row will send."""
+    from sqlalchemy import exists
+
+    from models.core.outbox import Dispatch
+    waiting = exists().where(Dispatch.flow == flow,
+                             col(Dispatch.status).in_(["pending", "claimed"]),
+                             (Dispatch.entity_id == Notice.id)
+                             | (Dispatch.entity_id == Notice.application_id))
+    return list(session.exec(select(Notice).where(
+        col(Notice.sent_at).is_(None), Notice.attempts < max_attempts,
+        col(Notice.created_at) < older_than, ~waiting).limit(limit)).all())

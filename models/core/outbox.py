@@ -114,3 +114,17 @@ def pending_count(session: Session) -> int:
     from sqlalchemy import func
     return session.exec(select(func.count()).select_from(Dispatch)
                         .where(col(Dispatch.status).in_(["pending", "claimed"]))).one()
+
+
+def dispatch_count(session: Session, *, flow: str, entity_id: str) -> int:
+    """How many times this row was queued for this flow (retries included)."""
+    from sqlalchemy import func
+    return session.exec(select(func.count()).select_from(Dispatch).where(
+        Dispatch.flow == flow, Dispatch.entity_id == entity_id)).one()
+
+
+def live_entities(session: Session, *, flow: str, entity_ids: list[str]) -> set[str]:
+    """Which of these ids have a pending or claimed row for this flow."""
+    return set(session.exec(select(Dispatch.entity_id).where(
+        Dispatch.flow == flow, col(Dispatch.status).in_(["pending", "claimed"]),
+        col(Dispatch.entity_id).in_(entity_ids))).all())

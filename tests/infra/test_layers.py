@@ -201,3 +201,16 @@ class TestTheCheckItself:
     def test_finds_a_wrong_arrow(self) -> None:
         edges = {"forms.x": {"api.y"}, "api.y": {"flows.dispatch", "flows.intake"}}
         assert wrong_arrows(edges) == ["api.y -> flows.intake", "forms.x -> api.y"]
+
+
+def test_flows_hold_no_queries() -> None:
+    """Flows are orchestration only: every query lives in an area's repository (issue 13)."""
+    import ast
+    builders = {"select", "update", "delete", "insert", "exists", "func", "text"}
+    offenders = []
+    for path in sorted((ROOT / "flows").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and \
+                    node.module.split(".")[0] in ("sqlalchemy", "sqlmodel"):
+                offenders += [f"{path.name}: {a.name}" for a in node.names if a.name in builders]
+    assert offenders == []
