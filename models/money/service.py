@@ -22,6 +22,7 @@ from models.core.workflow import transition
 from models.money import ledger, outcomes, repository
 from models.money.tables import Budget, Disbursement, DisbursementApproval
 from models.money.workflow import APPROVED, DISBURSEMENT, DRAFT, ENDED, RAIL_STRIPE, RAILS
+from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 
 FINANCE = "finance"
@@ -36,7 +37,7 @@ def create_disbursements(*, session: Session, application: Application) -> list[
                 if d.status not in ENDED]
     if existing:
         return existing  # idempotent: approving twice never plans the money twice
-    programme = session.get(Programme, application.programme_id)
+    programme = programme_as_routed(session, application)
     amount = application.decided_amount_minor or application.amount_minor or 0
     if programme is None or amount <= 0:
         raise Invalid("the grant has no decided amount")

@@ -268,6 +268,23 @@ def change_programme(session: Session, *, slug: str, data: ProgrammePatch,
     return programme
 
 
+def programme_as_routed(session: Session, case: Any) -> Programme | None:
+    """The rules a case was routed under (`case.programme_version`): the programme itself
+    while that is its current version (or the case was never routed), else a copy built from
+    the kept version, NOT in the session (read it; never add it). A change applies to cases
+    routed after it (CONTRACT.md)."""
+    programme = session.get(Programme, case.programme_id)
+    number = getattr(case, "programme_version", None)
+    if programme is None or number is None or number == programme.version:
+        return programme
+    kept = repository.version(session, programme.id, number)
+    if kept is None:
+        return programme
+    rules = {**rules_of(programme), **copy.deepcopy(kept.rules)}
+    return Programme(id=programme.id, slug=programme.slug, version=number,
+                     created_at=programme.created_at, **rules)
+
+
 def version_json(row: ProgrammeVersion) -> dict[str, Any]:
     return {"number": row.number, "actor_id": row.actor_id, "reason": row.reason,
             "at": as_utc(row.created_at).isoformat(),  # type: ignore[union-attr]

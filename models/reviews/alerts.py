@@ -18,6 +18,7 @@ from models.core.base import as_utc
 from models.core.db import lock
 from models.core.notices import queue_notice
 from models.people.tables import StaffUser
+from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
 from models.reviews.reach import reach
@@ -42,7 +43,7 @@ def _notify(session: Session, *, kind: str, users: list[StaffUser], application:
 
 def reviewers_of(session: Session, application: Application, *, pending_only: bool = False) -> list[StaffUser]:
     """Who decides this case now (models/reviews/reach.py), minus those who voted if asked."""
-    programme = session.get(Programme, application.programme_id)
+    programme = programme_as_routed(session, application)
     if programme is None:
         return []
     voters = reach(session, application, programme).voters
@@ -62,7 +63,7 @@ def notify_chair_and_admins(session: Session, application: Application, *, kind:
 
 def flag_if_stuck(session: Session, application: Application) -> bool:
     """True when no decision can be reached; the chair and admins are told at once (once)."""
-    programme = session.get(Programme, application.programme_id)
+    programme = programme_as_routed(session, application)
     if programme is None or application.status != "in_review" or application.kind != "grant":
         return False
     found = reach(session, application, programme)
@@ -94,7 +95,7 @@ def send_half_time_reminders(*, session: Session, now: datetime) -> int:
     for candidate in repo.clocks_running(session):
         if candidate.reminder_sent_at is not None or candidate.kind != "grant":
             continue
-        programme = session.get(Programme, candidate.programme_id)
+        programme = programme_as_routed(session, candidate)
         assert programme is not None  # a foreign key
         half = as_utc(candidate.decision_due_at) - timedelta(hours=clock_hours(programme, candidate) / 2)  # type: ignore[operator]
         if now < half:

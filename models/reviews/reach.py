@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from models.applications.tables import Application
 from models.people.tables import StaffUser
+from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
 
@@ -58,5 +59,5 @@ def reach(session: Session, application: Application, programme: Programme) -> R
 
 def may_vote(session: Session, application: Application, reviewer: StaffUser) -> bool:
     """On the panel (checked by the caller) and among this case's voters."""
-    programme = session.get(Programme, application.programme_id)
+    programme = programme_as_routed(session, application)
     return programme is not None and reviewer.id in reach(session, application, programme).voters

@@ -23,6 +23,7 @@ from models.core.currency import to_major, to_minor_exact
 from models.core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.core.workflow import SYSTEM, transition
 from models.people.tables import PanelMember, StaffUser
+from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
 from models.reviews.tables import Vote
@@ -136,7 +137,7 @@ def cast_vote(*, session: Session, application_id: str, reviewer: StaffUser, dec
     eligible_membership(session, application=application, reviewer=reviewer)
     if application.status != "in_review":
         raise Conflict("this case is not open for votes", code="not_in_review")
-    programme = session.get(Programme, application.programme_id)
+    programme = programme_as_routed(session, application)
     assert programme is not None  # a foreign key
     minor = _checked_amount(application, programme, decision, amount)
     text = _checked_comment(comment)
@@ -198,7 +199,7 @@ def retally(*, session: Session, application_id: str) -> str:
         return "missing"
     if application.status != "in_review" or application.kind not in VOTED_KINDS:
         return "not_in_review"
-    programme = session.get(Programme, application.programme_id)
+    programme = programme_as_routed(session, application)
     assert programme is not None  # a foreign key
     outcome = _tally(session, application, programme)
     if not outcome.decided:

@@ -14,7 +14,9 @@ from models.applications.tables import Application
 from models.core.audit import AuditEvent
 from models.core.db import session_scope
 from models.people.service import totp_secret_of
+from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme, ProgrammeVersion
+from models.reviews.reach import reach
 from tests.reviews import factories as f
 
 NEW = {"slug": "relocation-2027", "name": "Temporary relocation", "currency": "usd",
@@ -203,6 +205,12 @@ def test_a_case_keeps_the_version_it_was_routed_under(api) -> None:  # noqa: ANN
         routing.route(s, later, prog)
         assert s.get(Application, case_id).programme_version == 1
         assert later.programme_version == 2
+        # the rules each case is decided by: its own version's
+        assert programme_as_routed(s, s.get(Application, case_id)).quorum == 3
+        assert programme_as_routed(s, later).quorum == 2
+        assert reach(s, s.get(Application, case_id), prog).needed == 2  # (given the current)
+        assert reach(s, s.get(Application, case_id),
+                     programme_as_routed(s, s.get(Application, case_id))).needed == 3
     shown = client.get(f"/api/v1/applications/{case_id}", headers=h["caseworker"])
     assert shown.status_code == 200, shown.text
     assert shown.json()["programme_version"] == 1
