@@ -2,6 +2,8 @@
 caller hears back only after the commit, and a bad write fails alone. Both databases."""
 from __future__ import annotations
 
+import itertools
+
 import threading
 import time
 
@@ -37,6 +39,9 @@ def _run_concurrently(call, items: list[str]) -> dict[str, object]:  # noqa: ANN
     return outcomes
 
 
+_TRANSACTIONS = itertools.count(1)
+
+
 class _Recorder:
     """Writes one audit event per item; notes which transaction (session) wrote it."""
 
@@ -47,7 +52,8 @@ class _Recorder:
     def __call__(self, session: Session, item: str) -> int:
         if not self.sessions and self.slow_first:
             time.sleep(self.slow_first)  # the others queue meanwhile
-        self.sessions.append(id(session))
+        # a number per session (not id(): a freed session's id is reused by the next one)
+        self.sessions.append(session.info.setdefault("recorder_tx", next(_TRANSACTIONS)))
         seq = audit.record(session, actor="system", action="test.grouped", entity="test",
                            entity_id=item)
         if item == self.bad:

@@ -213,8 +213,28 @@ class Burst:
         return finished - started
 
 
+def _run_in_own_loop(coro: Any) -> Any:
+    """asyncio.run in a thread of its own: in the whole suite an earlier test may have left
+    an event loop set on this thread, where asyncio.run refuses to start."""
+    import threading
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, name="soak-burst")
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
 def run_burst(fund: Fund, *, seconds: float = 12, approvals: int = 50,
               first_applicant: int = 1000) -> BurstResult:
     burst = Burst(fund, seconds)
-    wall = asyncio.run(burst.run(approvals, first_applicant))
+    wall = _run_in_own_loop(burst.run(approvals, first_applicant))
     return BurstResult(recorder=burst.rec, seconds=wall)
