@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import end_writes_on_return
 from api.errors import install_error_handlers
 from api.pages import apply, finance, shelter as shelter_pages, staff, status, visas as visa_pages
-from api.pages import staff_admin
+from api.pages import programmes as programme_pages, staff_admin
 from api.pages.common import CSP
 from api.v1 import applications, health, money, people, reviews, shelter, visas, webhooks
 from api.v1 import audit as audit_api, staff as staff_api
@@ -95,6 +95,7 @@ def create_app() -> FastAPI:
                    visas, staff_api, audit_api):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(programmes.router, prefix=API_PREFIX)  # the admin's programmes
+    app.include_router(programme_pages.router)  # /staff/programmes
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance, staff_admin):
         app.include_router(page.router)

@@ -27,8 +27,8 @@ LOGIN = "/staff/login"
 ROLE_LINKS: dict[str, list[tuple[str, str]]] = {
     "reviewer": [("/staff/queue", "Review queue")],
     "caseworker": [("/staff/cases", "Cases")],
-    "admin": [("/staff/cases", "Cases"), ("/staff/users", "Staff"),
-              ("/staff/audit", "Audit log")],
+    "admin": [("/staff/cases", "Cases"), ("/staff/programmes", "Programmes"),
+              ("/staff/users", "Staff"), ("/staff/audit", "Audit log")],
     "finance": [("/staff/finance", "Finance")],
     "shelter_coordinator": [("/staff/shelters", "Shelters")],
     "visa_officer": [("/staff/visas", "Visas")],
