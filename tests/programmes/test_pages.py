@@ -78,3 +78,20 @@ def test_admin_edits_a_programme_as_a_new_version(pages) -> None:  # noqa: ANN00
     assert 'value="12000"' in after and "board decision" in after
     assert "version 2" in after
     assert client.get("/staff/programmes/nope").status_code == 404
+
+
+def test_the_case_page_says_which_version(pages) -> None:  # noqa: ANN001
+    from sqlmodel import select
+
+    from models.applications import routing
+    from models.programmes.tables import Programme
+    client, creds = pages
+    with session_scope() as s:
+        prog = s.exec(select(Programme).where(Programme.slug == "emergency")).one()
+        case = f.application(s, prog=prog, status="risk_assessed")
+        routing.route(s, case, prog)
+        case_id = case.id
+    login(client, *creds["caseworker"])
+    page = client.get(f"/staff/cases/{case_id}")
+    assert page.status_code == 200, page.text
+    assert "routed under version 1" in page.text
