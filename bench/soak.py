@@ -77,6 +77,7 @@ def warm_up(dep: Deployment, world: World) -> None:
 
 
 async def load(url: str, people: list[Any], world: World, seconds: float) -> float:
+    await asyncio.gather(*(p.start() for p in people))  # staff sign in before the clock
     world.stop_at = time.monotonic() + seconds
     start = time.monotonic()
     await asyncio.gather(*(p.run() for p in people))

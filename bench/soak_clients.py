@@ -21,11 +21,11 @@ from models.core.crypto import new_receipt
 from tests.support.load import CSRF, Recorder
 
 MAX_ACTIONS = 100_000  # per person: bounded in count as well as in time
-RELOGIN_AFTER_S = 35.0  # a new TOTP code: staff sign in again once in a long run
 # Request class -> (statuses that are normal answers, p99 target in seconds or None).
 OK: dict[str, tuple[set[int], float | None]] = {
     "form_page": ({200}, 1.0), "status": ({200}, 1.0), "status_unknown": ({404, 429}, 1.0),
-    "apply": ({201}, None), "login": ({200, 303}, None), "page_read": ({200}, 1.0),
+    "apply": ({201}, None), "login": ({200, 303}, None), "first_login": ({200, 303}, None),
+    "page_read": ({200}, 1.0),
     "api_read": ({200}, 1.0), "staff_write": ({200, 201, 409}, 2.0),
     "bare_write": ({201}, None), "bare_read": ({200}, None),
 }
@@ -61,16 +61,19 @@ class Person:
         raise NotImplementedError
 
     async def start(self) -> None:
-        """Before the first action (staff sign in here)."""
+        """Before the clock starts (staff sign in here)."""
+
+    async def tick(self) -> None:
+        """Before each action."""
 
     async def run(self) -> None:
         await asyncio.sleep(self.rng.uniform(0, self.world.think * 2))  # not all at once
-        await self.start()
         table = self.actions()
         weights = [w for w, _ in table]
         for _ in range(MAX_ACTIONS):
             if time.monotonic() >= self.world.stop_at:
                 return
+            await self.tick()
             await self.rng.choices([a for _, a in table], weights)[0]()
             await asyncio.sleep(min(self.rng.expovariate(1 / self.world.think),
                                     self.world.think * 4))
@@ -99,47 +102,57 @@ class Applicant(Person):
 
 
 class Staff(Person):
-    """A staff member on the API (a bearer token) or on the pages (a session cookie)."""
+    """A staff member on the API (a bearer token) or on the pages (a session cookie).
+
+    Signed in before the clock starts (class `first_login`: everyone at once, as at the start
+    of a shift); signs in again once at a random moment of the run (`login`: a session ran
+    out), in a later TOTP step than the first (a code is accepted once)."""
 
     def __init__(self, world: World, c: httpx.AsyncClient, seed: int, *, email: str,
                  role: str, password: str, totp: str, pages: bool) -> None:
         super().__init__(world, c, seed)
         self.email, self.role, self.password, self.totp, self.pages = \
             email, role, password, totp, pages
-        self.signed_in_at = 0.0
+        self.step = 0
+        self.again_at: float | None = float("inf")  # None: to be drawn once the clock runs
 
     async def start(self) -> None:
-        await self.sign_in()
+        await self.sign_in("first_login")
+        self.again_at = None
 
-    async def sign_in(self) -> None:
-        self.signed_in_at = time.monotonic()
+    async def tick(self) -> None:
+        now = time.monotonic()
+        if self.again_at is None:
+            self.again_at = now + self.rng.uniform(0.05, 0.95) * (self.world.stop_at - now)
+        if now >= self.again_at and int(time.time() // 30) != self.step:
+            self.again_at = float("inf")
+            await self.sign_in("login")
+
+    async def sign_in(self, cls: str) -> None:
+        self.step = int(time.time() // 30)
         code = pyotp.TOTP(self.totp).now()
         if self.pages:
             self.c.cookies.clear()  # signing in again: the session has run out
-            page = await self.call("page_read", "GET", "/staff/login")
+            page = await self.call("page_read" if cls == "login" else cls, "GET", "/staff/login")
             token = CSRF.search(page.text) if page is not None else None
             if token:
                 form = {"csrf_token": token.group(1), "otp": code, "email": self.email,
                         "password": self.password, "next": "/staff/"}
-                await self.call("login", "POST", "/staff/login", data=form)
+                await self.call(cls, "POST", "/staff/login", data=form)
             return
-        r = await self.call("login", "POST", "/api/v1/auth/token", json={
+        r = await self.call(cls, "POST", "/api/v1/auth/token", json={
             "username": self.email, "password": self.password, "otp": code})
         if r is not None and r.status_code == 200:
             self.c.headers["Authorization"] = "Bearer " + r.json()["access_token"]
 
-    async def again(self) -> None:
-        if time.monotonic() - self.signed_in_at > RELOGIN_AFTER_S:
-            await self.sign_in()
-
     def actions(self) -> list[tuple[float, Callable[[], Awaitable[Any]]]]:
         if self.pages:
-            return [(0.95, self.page), (0.05, self.again)]
+            return [(1.0, self.page)]
         own = {"reviewer": [(0.6, self.reviews), (0.35, self.vote)],
                "caseworker": [(0.45, self.cases), (0.35, self.case), (0.15, self.ask)],
                "shelter_coordinator": [(0.6, self.houses), (0.35, self.hold)],
                "finance": [(0.95, self.disbursements)]}[self.role]
-        return own + [(0.05, self.again)]
+        return own
 
     async def page(self) -> None:
         house = f"/staff/shelters/{self.world.house_id}"
