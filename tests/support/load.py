@@ -103,6 +103,7 @@ def summary(items: list[Outcome]) -> dict[str, Any]:
     answered = [o.seconds for o in items if o.status is not None]
     return {"n": len(items), "statuses": dict(Counter(str(o.status) for o in items)),
             "unanswered": sum(o.status is None for o in items),
+            "unanswered_why": dict(Counter(o.error for o in items if o.status is None)),
             "errors": sum(o.status is None or o.status >= 500 for o in items),
             "p50_ms": _ms(percentile(answered, 50)), "p99_ms": _ms(percentile(answered, 99)),
             "max_ms": _ms(max(answered, default=float("nan")))}
