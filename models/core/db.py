@@ -72,8 +72,10 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         return engine
     # More connections than request threads (api/app.py) plus the dispatcher's lanes, so a
     # thread never waits for a connection that another waiting thread holds.
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10 if read_only else 20,
-                           max_overflow=20, pool_timeout=60, execution_options=options)
+    # Bounded so that an API process and its runner stay well inside PostgreSQL's
+    # max_connections (100 by default) with room for workers and psql: 20 writers, 15 readers.
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5 if read_only else 10,
+                           max_overflow=10, pool_timeout=60, execution_options=options)
     event.listen(engine, "begin", _refuse_on_loop)
     return engine
 
