@@ -1,13 +1,17 @@
-"""Translations: gettext catalogs (`forms/i18n/<lang>/LC_MESSAGES/messages.po`) read with Babel.
+"""Translations: gettext catalogs (`forms/i18n/<lang>/LC_MESSAGES/*.po`) read with Babel.
 
+`messages.po` holds what `pybabel update` keeps; each area may add its own `<area>.po` beside
+it (merged in name order, so two people can add wording without editing one file at once).
 Catalogs are compiled in memory from the .po files on first use, so no build step is needed.
 """
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 
 from babel.core import negotiate_locale
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -20,16 +24,40 @@ I18N = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=len(LANGUAGES))
 def translations(lang: str) -> NullTranslations:
-    po = I18N / lang / "LC_MESSAGES" / "messages.po"
-    if lang not in LANGUAGES or not po.exists():
+    if lang not in LANGUAGES:
         return NullTranslations()
-    import io
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
+    catalog = merged_catalog(lang)
+    if catalog is None:
+        return NullTranslations()
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
     return Translations(fp=buf)
+
+
+def catalog_files(lang: str) -> list[Path]:
+    """messages.po first, then the areas' own catalogs by name."""
+    folder = I18N / lang / "LC_MESSAGES"
+    main = [folder / "messages.po"] if (folder / "messages.po").exists() else []
+    return main + sorted(p for p in folder.glob("*.po") if p.name != "messages.po")
+
+
+def merged_catalog(lang: str) -> Catalog | None:
+    """Every catalog of `lang` in one; a translated entry is never replaced by an empty one."""
+    files = catalog_files(lang)
+    if not files:
+        return None
+    merged: Catalog | None = None
+    for path in files:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id and (message.string or message.id not in merged):
+                merged[message.id] = message
+    return merged
 
 
 def gettext(lang: str, message: str) -> str:
