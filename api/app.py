@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import end_writes_on_return
@@ -104,5 +105,8 @@ def create_app() -> FastAPI:
     end_writes_on_return(app.routes)  # no write transaction outlives its route (api/deps.py)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    # Pages and JSON compressed on the wire (a slow link: one round trip for a form); small
+    # answers are not worth it, and starlette never compresses text/event-stream.
+    app.add_middleware(GZipMiddleware, minimum_size=860, compresslevel=6)
     app.add_middleware(SafeHeaders)
     return app
