@@ -43,7 +43,8 @@ def catalog_files(lang: str) -> list[Path]:
 
 
 def merged_catalog(lang: str) -> Catalog | None:
-    """Every catalog of `lang` in one; a translated entry is never replaced by an empty one."""
+    """Every catalog of `lang` in one. The first translation of a msgid wins (messages.po,
+    then the areas' catalogs by name), so an area's catalog cannot change a page's wording."""
     files = catalog_files(lang)
     if not files:
         return None
@@ -55,8 +56,13 @@ def merged_catalog(lang: str) -> Catalog | None:
             merged = catalog
             continue
         for message in catalog:
-            if message.id and (message.string or message.id not in merged):
+            if not (message.id and message.string):
+                continue
+            known = merged.get(message.id)
+            if known is None:
                 merged[message.id] = message
+            elif not known.string:  # Catalog's own update keeps the old (empty) string
+                known.string = message.string
     return merged
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from forms.pdf.fields import Field, choice_labels
-from forms.pdf.labels import LABELS
+from forms.pdf.labels import wordings
 
 YES = frozenset({
     "yes", "y", "x", "true", "on", "1", "si", "sí", "s", "oui", "o", "sim", "ndiyo", "ndio",
@@ -78,7 +78,7 @@ def match_choice(field: Field, text: str) -> str:
     wanted = " ".join(text.strip().strip("/").split()).casefold()
     for key, label in choice_labels(field).items():
         names = {key, key.replace("_", " "), label}
-        names.update(lang.get(label, label) for lang in LABELS.values())
+        names.update(wordings(label))
         if wanted in {n.casefold() for n in names}:
             return key
     raise Unreadable("Choose one of the options on the form.")

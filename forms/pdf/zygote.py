@@ -88,8 +88,12 @@ def read_all(conn: socket.socket) -> bytes:
 
 
 def warm_up() -> None:
-    """Import the parser and read a built-in typed form once (font metrics, label caches)."""
+    """Import the parser and read a built-in typed form once (font metrics, label caches);
+    compile every catalog here, so a child (which may open few files) inherits them."""
+    from forms.i18n import LANGUAGES, translations
     from forms.pdf import worker
+    for language in LANGUAGES:
+        translations(language)
     worker.run(_warm_up_pdf(), 1)
 
 
