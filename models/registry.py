@@ -11,6 +11,7 @@ from models.money import tables as money_tables  # noqa: F401
 from models.shelter import tables as shelter_tables  # noqa: F401
 from models.visas import tables as visa_tables  # noqa: F401
 from models.relocation import tables as relocation_tables  # noqa: F401
+from models.clocks import tables as clock_tables  # noqa: F401
 
 from sqlmodel import SQLModel
 

@@ -65,6 +65,8 @@ class _Rules(_Strict):
                               Field(max_length=50)] | None = None
     risk_weights: dict[str, Any] | None = None
     hold_hours: Annotated[int, Field(ge=1, le=24 * 60)] | None = None
+    clock_hours: dict[str, Annotated[int, Field(ge=1, le=24 * 365)]] | None = None  # waiting clocks
+    duplicate_window_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     budget: Amount | None = None                 # null: no budget limit
     active: bool | None = None
 
@@ -98,6 +100,15 @@ class _Rules(_Strict):
         if unknown:
             raise ValueError("not ISO 3166 alpha-2 country codes: " + ", ".join(unknown[:5]))
         return sorted(set(codes))
+
+    @field_validator("clock_hours")
+    @classmethod
+    def _known_clocks(cls, v: dict[str, int] | None) -> dict[str, int] | None:
+        from models.programmes.tables import DEFAULT_CLOCK_HOURS
+        unknown = sorted(set(v or {}) - set(DEFAULT_CLOCK_HOURS))
+        if unknown:
+            raise ValueError("unknown clock; use: " + ", ".join(DEFAULT_CLOCK_HOURS))
+        return v
 
     @field_validator("followup_days")
     @classmethod

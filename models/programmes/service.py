@@ -17,7 +17,8 @@ from models.core.errors import Conflict, Invalid, NotFound
 from models.people.tables import Panel, PanelMember
 from models.programmes import repository
 from models.programmes.schemas import PanelIn, ProgrammeIn, ProgrammePatch
-from models.programmes.tables import (DEFAULT_DECISION_HOURS, DEFAULT_RISK_WEIGHTS, Programme,
+from models.programmes.tables import (DEFAULT_CLOCK_HOURS, DEFAULT_DUPLICATE_WINDOW_DAYS,
+                                      DEFAULT_DECISION_HOURS, DEFAULT_RISK_WEIGHTS, Programme,
                                       ProgrammeVersion)
 
 DEFAULT_SLUG = "emergency"
@@ -100,7 +101,7 @@ AMOUNTS = {"cap_minor": "cap", "finance_threshold_minor": "finance_single_approv
            "tranche_threshold_minor": "tranche_above", "budget_minor": "budget"}
 PLAIN = ("name", "currency", "kinds", "quorum", "fast_track_approvals", "tranche_first_percent",
          "decision_hours", "countries", "followup_days", "report_days", "excluded_costs",
-         "risk_weights", "hold_hours", "active")
+         "risk_weights", "hold_hours", "active", "clock_hours", "duplicate_window_days")
 
 
 def rules_of(programme: Programme) -> dict[str, Any]:
@@ -121,6 +122,9 @@ def api_rules(rules: dict[str, Any]) -> dict[str, Any]:
     """Stored rules -> the API's shape (amounts in major units)."""
     out = {name: copy.deepcopy(rules.get(name)) for name in PLAIN}
     out["decision_hours"] = {**DEFAULT_DECISION_HOURS, **(rules.get("decision_hours") or {})}
+    out["clock_hours"] = {**DEFAULT_CLOCK_HOURS, **(rules.get("clock_hours") or {})}
+    if out.get("duplicate_window_days") is None:
+        out["duplicate_window_days"] = DEFAULT_DUPLICATE_WINDOW_DAYS
     for column, field in AMOUNTS.items():
         out[field] = _major(rules.get(column), rules["currency"])
     return out
@@ -184,6 +188,8 @@ def check_rules(rules: dict[str, Any], *, panel_size: int | None,
 def _stored(rules: dict[str, Any]) -> dict[str, Any]:
     """API-shaped rules -> column values (amounts in the currency's minor units)."""
     stored = {name: copy.deepcopy(rules[name]) for name in PLAIN}
+    stored["clock_hours"] = {state: hours for state, hours in (rules["clock_hours"] or {}).items()
+                             if DEFAULT_CLOCK_HOURS.get(state) != hours}  # only what differs
     for column, field in AMOUNTS.items():
         stored[column] = _minor(rules.get(field), rules["currency"], field)
     return stored
@@ -239,10 +245,13 @@ def change_programme(session: Session, *, slug: str, data: ProgrammePatch,
         given["decision_hours"] = data.decision_hours.model_dump()
     if "risk_weights" in given and given["risk_weights"] is not None:
         given["risk_weights"] = {**(programme.risk_weights or {}), **given["risk_weights"]}
+    if given.get("clock_hours") is not None:  # a PATCH names the clocks it changes
+        given["clock_hours"] = {**DEFAULT_CLOCK_HOURS, **(programme.clock_hours or {}),
+                                **given["clock_hours"]}
     for field in ("name", "currency", "cap", "kinds", "quorum", "fast_track_approvals",
                   "finance_single_approval_max", "tranche_first_percent", "decision_hours",
                   "followup_days", "report_days", "excluded_costs", "risk_weights",
-                  "hold_hours", "active"):
+                  "hold_hours", "active", "clock_hours", "duplicate_window_days"):
         if field in given and given[field] is None:
             raise Invalid(f"{field} cannot be empty", fields={field: "required"})
     before = api_rules(rules_of(programme))

@@ -9,6 +9,14 @@ from sqlmodel import Field, SQLModel
 from models.core.base import id_field, json_field, time_field
 
 DEFAULT_DECISION_HOURS = {"critical": 24, "high": 72, "medium": 168, "low": 336}
+# Waiting clocks (models/clocks): hours a case may wait in each state before it is escalated;
+# a reminder goes at half time. `in_review` is the decision clock above.
+DEFAULT_CLOCK_HOURS = {
+    "triage": 24, "needs_info": 168, "matching": 48, "held": 24, "confirmed": 72,
+    "visa_documents": 336, "visa_lodged": 720, "visa_appointment": 336, "visa_granted": 168,
+    "visa_refused": 168, "visa_travel": 336, "money_unsent": 72, "follow_up": 168,
+}
+DEFAULT_DUPLICATE_WINDOW_DAYS = 365
 DEFAULT_RISK_WEIGHTS = {
     "threat_type": {"death_threat": 30, "sexual_violence": 30, "physical_attack": 25,
                     "raid": 20, "family_threat": 20, "criminalisation": 15,
@@ -44,6 +52,8 @@ class Programme(SQLModel, table=True):
     hold_hours: int = 24
     budget_minor: int | None = None
     countries: list | None = json_field(default=None)  # ISO alpha-2 served; None: any
+    clock_hours: dict = json_field(default={})  # state -> hours; missing: DEFAULT_CLOCK_HOURS
+    duplicate_window_days: int = DEFAULT_DUPLICATE_WINDOW_DAYS
     active: bool = True
     version: int = 1  # the number of the current rules (ProgrammeVersion)
     created_at: datetime = time_field(nullable=False, default_now=True)

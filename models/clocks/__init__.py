@@ -1,0 +1,1 @@
+"""Waiting clocks: every state a case waits in has a clock (issue 18)."""
