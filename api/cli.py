@@ -48,10 +48,9 @@ def _fewer_malloc_arenas() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every migration (alembic upgrade heads)."""
-    from models.core.migrate import upgrade
-    upgrade(get_settings().database_url)
-    typer.echo("database up to date")
+    """Apply every migration (alembic upgrade heads); says whether it created the database."""
+    from models.core.migrate import upgrade_and_describe
+    typer.echo(upgrade_and_describe(get_settings().database_url))
 
 
 @app.command()
@@ -63,10 +62,27 @@ def serve(host: str = typer.Option("127.0.0.1"), migrate: bool = typer.Option(Tr
     if migrate:
         db_upgrade()
     from api.app import create_app
+    typer.echo(_addresses(host))
     proxies = get_settings().trusted_proxies  # X-Forwarded-For only from these (else spoofable)
     uvicorn.run(create_app(), host=host, port=get_settings().port, log_level="info",
                 access_log=False,  # access logs would carry paths and client addresses
                 proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+
+
+def _addresses(host: str) -> str:
+    """Where a person goes, printed once at start (`make run` ends with these lines)."""
+    settings = get_settings()
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{settings.port}"
+    lines = ["Amparo is starting:",
+             f"  apply (defenders):  {base}/apply",
+             f"  follow a case:      {base}/status",
+             f"  staff:              {base}/staff"]
+    if settings.mode == "embedded" and settings.dispatcher_enabled and settings.prefect_ui_port:
+        lines.append(f"  Prefect UI (flow runs, on this machine only): "
+                     f"http://127.0.0.1:{settings.prefect_ui_port} (unless that port is taken)")
+    lines.append("A new login for a demo account: amparo user reset EMAIL "
+                 "(e.g. admin@demo.amparo.invalid); list accounts: amparo user list")
+    return "\n".join(lines)
 
 
 @app.command()

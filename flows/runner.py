@@ -41,7 +41,7 @@ def main() -> None:
         signal.signal(sig, lambda *_: stop.set())
     prefect_api = None
     if settings.mode == "embedded" and not os.environ.get("PREFECT_API_URL"):
-        prefect_api = LocalPrefectApi().start()  # before anything imports Prefect's client
+        prefect_api = LocalPrefectApi(settings.prefect_ui_port).start()  # before Prefect's client
     if settings.mode == "embedded":
         _warm_up_prefect()
     _warm_up_direct()
@@ -63,25 +63,25 @@ class LocalPrefectApi:
     Left to itself Prefect starts its "ephemeral" API as one more Python process, which held
     ~175-235 MB in a surge on top of this one (docs/benchmarks.md); in a thread it shares
     this interpreter's copy of Prefect, and the flows mostly wait on it rather than run
-    beside it. Same database (Prefect's home in the data directory), same app, no UI."""
+    beside it. Same database (Prefect's home in the data directory). On the configured
+    localhost port (AMPARO_PREFECT_UI_PORT, 4200) it also serves Prefect's UI, so an operator
+    sees flow runs and retries without installing anything; when that port is taken (or the
+    UI is off) it takes a free port and serves the API alone."""
 
-    def __init__(self) -> None:
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+    def __init__(self, ui_port: int | None = None) -> None:
+        self.ui = ui_port is not None and _port_is_free(ui_port)
+        self.port = ui_port if self.ui else _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         self._server = None
         self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 90) -> "LocalPrefectApi":
         os.environ["PREFECT_API_URL"] = self.url  # read when Prefect's settings load
+        os.environ["PREFECT_UI_API_URL"] = self.url
         import uvicorn
-        from prefect.server.api.server import create_app
 
-        config = uvicorn.Config(create_app(ephemeral=True, final=True), host="127.0.0.1",
-                                port=self.port, log_level="error", lifespan="on")
+        config = uvicorn.Config(self._app(), host="127.0.0.1", port=self.port,
+                                log_level="error", lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="prefect-api",
                                         daemon=True)
@@ -93,11 +93,41 @@ class LocalPrefectApi:
             time.sleep(0.1)
         return self
 
+    def _app(self):  # noqa: ANN202
+        from prefect.server.api.server import create_app, create_ui_app
+        from starlette.routing import Mount
+
+        app = create_app(ephemeral=True, final=True)  # ephemeral: light services, no UI
+        if self.ui:
+            for route in app.router.routes:
+                if isinstance(route, Mount) and route.name == "ui":
+                    route.app = create_ui_app(ephemeral=False)  # the UI's pages as well
+        return app
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _die_with_parent() -> None:

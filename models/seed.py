@@ -52,5 +52,6 @@ def seed_demo() -> list[str]:
     if lines:
         lines.insert(0, "Demo staff (shown once; keep them, or add users with `amparo user add`):")
     else:
-        lines.append("Demo programme and staff already exist.")
+        lines.append("Demo programme and staff already exist. Their logins were shown once; "
+                     "for a new one: amparo user reset EMAIL (amparo user list shows them).")
     return lines

@@ -47,6 +47,8 @@ class Settings:
     # or changing AMPARO_SECRET_KEY, never breaks the chain (models/core/audit.py).
     audit_keys: dict = field(default_factory=dict)
     audit_key_id: str = ""
+    # Embedded mode serves Prefect's UI (and its API) on this localhost port; None: off.
+    prefect_ui_port: int | None = 4200
     extra: dict = field(default_factory=dict)
 
     @property
@@ -165,7 +167,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         retention_days=int(env.get("AMPARO_RETENTION_DAYS", "365")),
         trusted_proxies=env.get("AMPARO_TRUSTED_PROXIES", "").strip(),
         audit_keys=audit_ring, audit_key_id=audit_primary,
+        prefect_ui_port=_optional_port(env.get("AMPARO_PREFECT_UI_PORT", "4200")),
     )
+
+
+def _optional_port(value: str) -> int | None:
+    """A TCP port, or None for "off"/"0"/empty."""
+    value = value.strip().lower()
+    if value in ("", "0", "off", "no", "false"):
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigurationError("AMPARO_PREFECT_UI_PORT must be a port number or off")
+    return int(value)
 
 
 @lru_cache(maxsize=1)
