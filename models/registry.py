@@ -6,11 +6,15 @@ from models.core import audit, notices, outbox, ratelimit  # noqa: F401
 from models.programmes import tables as programme_tables  # noqa: F401
 from models.people import tables as people_tables  # noqa: F401
 from models.applications import tables as application_tables  # noqa: F401
+from models.applications import casework_tables  # noqa: F401 - case notes
 from models.reviews import tables as review_tables  # noqa: F401
 from models.money import tables as money_tables  # noqa: F401
+from models.money import payout_tables  # noqa: F401
+from models.money import statements_tables as statement_tables  # noqa: F401
 from models.shelter import tables as shelter_tables  # noqa: F401
 from models.visas import tables as visa_tables  # noqa: F401
 from models.relocation import tables as relocation_tables  # noqa: F401
+from models.network import tables as network_tables  # noqa: F401
 from models.clocks import tables as clock_tables  # noqa: F401
 
 from sqlmodel import SQLModel
