@@ -17,7 +17,9 @@ _FRONT = [
     ("needs_info", "withdrawn", [APPLICANT, CW, ADM, SYSTEM]),
     ("eligible", "risk_assessed", [SYSTEM, CW, ADM]),
     ("ineligible", "submitted", [CW, ADM]),  # a caseworker may reopen a wrong triage
-]
+    ("ineligible", "eligible", [CW, ADM]),  # override of triage, with a reason (casework)
+    # withdrawn on her word, or closed as a duplicate, before any decision (casework)
+] + [(s, "withdrawn", [CW, ADM]) for s in ("submitted", "eligible", "risk_assessed")]
 
 GRANT = Workflow(
     name="grant",
@@ -33,7 +35,7 @@ GRANT = Workflow(
         ("disbursing", "approved", [SYSTEM, FIN]),  # every attempt failed: try again
         ("disbursed", "follow_up", [SYSTEM]),
         ("follow_up", "closed", [CW, ADM, SYSTEM]),
-    ]),
+    ] + [(s, "withdrawn", [CW, ADM]) for s in ("in_review", "info_requested")]),
     terminal=frozenset({"ineligible", "rejected", "closed", "withdrawn"}),
 )
 
@@ -51,6 +53,7 @@ SHELTER = Workflow(
         ("checked_out", "follow_up", [SYSTEM, SC]),
         ("follow_up", "closed", [SC, CW, ADM, SYSTEM]),
         ("matching", "closed", [SC, ADM]),
+        ("matching", "withdrawn", [SC, CW, ADM]),
     ]),
     terminal=frozenset({"ineligible", "closed", "withdrawn"}),
 )
@@ -72,7 +75,8 @@ VISA = Workflow(
         ("granted", "travel", [VO, ADM]),
         ("travel", "follow_up", [VO, SYSTEM]),
         ("follow_up", "closed", [VO, CW, ADM, SYSTEM]),
-    ]),
+    ] + [(s, "withdrawn", [VO, CW, ADM]) for s in ("in_review", "info_requested",
+                                                      "documents")]),
     terminal=frozenset({"ineligible", "rejected", "closed", "withdrawn"}),
 )
 
