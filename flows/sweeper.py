@@ -39,6 +39,12 @@ def review_escalations(session: Session, now: datetime) -> dict:
     return {"escalated": alerts.escalate_overdue(session=session, now=now)}
 
 
+def waiting_clocks(session: Session, now: datetime) -> dict:
+    """Every other waiting state's clock: reminder at half time, escalation at the end."""
+    from models.clocks.clocks import sweep_waiting_clocks
+    return sweep_waiting_clocks(session=session, now=now)
+
+
 def stale_dispatches(session: Session, now: datetime) -> dict:
     return {"requeued": outbox.requeue_stale(session)}
 
@@ -87,7 +93,7 @@ def sweep_steps_in_order() -> list[SweepStep]:
     from flows.visas import visa_deadline_reminders
 
     return [stale_dispatches, stranded_applications, stuck_reviews, review_escalations,
-            review_reminders, unsent_notices, overdue_followups, expire_bed_holds,
+            review_reminders, waiting_clocks, unsent_notices, overdue_followups, expire_bed_holds,
             queue_shelter_matching, visa_deadline_reminders, unsent_stripe_disbursements,
             reconciliation_due, sealed_receipts, erase_past_retention, *EXTRA_STEPS]
 

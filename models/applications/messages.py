@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "duplicate_open_application": "You already have an open request of this kind. Tell us "
                                   "whether this is a new need.",
     "info_requested": "We have a question for you. Answer it below.",
+    "info_reminder": "We are still waiting for your answer to our question. Without it we "
+                     "cannot go on with your request.",
     "in_review": "Your request is being reviewed.",
     "fast_track": "Your request is being reviewed urgently.",
     "matching": "We are looking for a safe place that fits your needs.",
