@@ -7,7 +7,6 @@ from models.programmes import tables as programme_tables  # noqa: F401
 from models.people import tables as people_tables  # noqa: F401
 from models.applications import tables as application_tables  # noqa: F401
 from models.applications import casework_tables  # noqa: F401 - case notes
-from models.applications import casework_tables  # noqa: F401 - case notes
 from models.reviews import tables as review_tables  # noqa: F401
 from models.money import tables as money_tables  # noqa: F401
 from models.money import payout_tables  # noqa: F401

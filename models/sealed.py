@@ -17,9 +17,7 @@ from sqlmodel import SQLModel
 
 from models.applications.tables import Applicant, Application, Document, InfoRequest, SubmissionReceipt
 from models.applications.casework_tables import CaseNote
-from models.money.payout_tables import PayoutDetail
 from models.money.tables import Disbursement
-from models.network.tables import NetworkKeys, Referral
 from models.people.tables import StaffUser
 from models.reviews.tables import Vote
 from models.shelter.tables import Shelter
@@ -37,17 +35,13 @@ KEYRING: list[tuple[type[SQLModel], str, str, str]] = [
     (Shelter, "region_enc", "shelter", "region"),
     (Shelter, "address_enc", "shelter", "address"),
     (Shelter, "contact_enc", "shelter", "contact"),
-    (NetworkKeys, "sign_private_enc", "network_keys", "sign_private"),
-    (NetworkKeys, "box_private_enc", "network_keys", "box_private"),
-    (Referral, "payload_enc", "network_referral", "payload"),
 ]
 
 DATA_KEY: list[tuple[type[SQLModel], str]] = [
     (Applicant, "name_enc"), (Applicant, "email_enc"), (Applicant, "phone_enc"),
     (Applicant, "organisation_enc"), (Applicant, "pronouns_enc"),
-    (Application, "details_enc"), (Document, "filename_enc"), (PayoutDetail, "details_enc"),
+    (Application, "details_enc"), (Document, "filename_enc"),
     (CaseNote, "text_enc"),  # a caseworker's notes and reasons (issue 15)
 ]
 
-TOKEN_KEY: list[tuple[type[SQLModel], str]] = [(SubmissionReceipt, "receipt_sealed"),
-                                               (Referral, "receipt_sealed")]
+TOKEN_KEY: list[tuple[type[SQLModel], str]] = [(SubmissionReceipt, "receipt_sealed")]
