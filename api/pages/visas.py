@@ -1,5 +1,7 @@
 """Visa officers' pages: cases with checklist progress, appointments and deadlines this week,
-the panel's review of new cases, one case with every move, and a relocation's timeline.
+new cases for the panel (each opened and read before a decision), one case with every move,
+and a relocation's timeline. The review, checklist marking and warnings live in
+api/pages/visa_checklist.py (its routes are part of this router).
 """
 from __future__ import annotations
 
@@ -9,32 +11,27 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from api.pages import csrf
+from api.pages import csrf, visa_checklist
 from api.pages.moves import posted, run_move
 from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.visa_checklist import flash, render_case
 from api.posted import CappedUpload, PostedForm
 from api.upload import file_bytes
 from models.applications.repository import staff_list
 from models.core.errors import Invalid, NotFound
-from models.relocation import repository as relocation_repo
 from models.relocation.service import create_relocation, get_relocation
 from models.relocation.views import relocation_view
 from models.visas import hooks  # noqa: F401 - the `visa_item` upload and next steps
 from models.visas import repository as repo
 from models.visas import service
-from models.visas.checklists import REFUSAL_REASONS
 from models.visas.schemas import (AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, ReviewIn,
                                   TravelIn)
-from models.visas.views import case_view, officer_week, progress
+from models.visas.views import officer_week, progress
 
 router = APIRouter(include_in_schema=False)
+router.include_router(visa_checklist.router)  # before the catch-all case moves below
 VO = ("visa_officer", "admin")
 BASE = "/staff/visas"
-DONE = {"reviewed": "The panel's decision is recorded.", "item": "The checklist is updated.",
-        "approve": "The dossier is approved: it may be lodged.", "lodge": "Lodged.",
-        "appointment": "The appointment is saved.", "decision": "The decision is recorded.",
-        "travel": "The journey is recorded; follow-up check-ins are scheduled.",
-        "linked": "The relocation is linked."}
 
 
 @router.get(BASE, response_class=HTMLResponse)
@@ -48,47 +45,39 @@ def visas_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     review = staff_list(session, kinds=["visa"], statuses=["in_review"], kind=None, status=None)
     return staff_page(request, "staff/visa/list.html",
                       {"cases": cases, "progress": per_case, "review": review,
-                       "flash": DONE.get(request.query_params.get("done", "")),
-                       **officer_week(session)}, user=user)
+                       "flash": flash(request), **officer_week(session)}, user=user)
 
 
 @router.post(BASE + "/review/{application_id}", response_class=HTMLResponse)
 def review(application_id: str, request: Request, body: PostedForm, session: SessionDep,
            user: PageUser) -> Any:
+    """The panel opens the checklists (a rejection has its own form: reason, confirmation)."""
     denied = deny_unless(request, user, *VO)
     if denied:
         return denied
     form = posted(request, body)
-    return run_move(session, lambda: service.review(
-        session=session, application_id=application_id, actor_id=user.id, actor_role=user.role,
-        decision=ReviewIn.model_validate(form).decision), done_url=BASE + "?done=reviewed",
-        on_error=lambda m, f, s: staff_page(request, "staff/visa/list.html",
-                                            {"cases": [], "review": [], "error": m,
-                                             "appointments": [], "deadlines": [],
-                                             "progress": {}}, user=user, status_code=s))
 
+    def move() -> None:
+        if ReviewIn.model_validate(form).decision != "approve":
+            raise Invalid("A rejection needs a reason and your confirmation.",
+                          fields={"reason": "choose a reason"})
+        service.review(session=session, application_id=application_id, actor_id=user.id,
+                       actor_role=user.role, decision="approve")
 
-def _case(request: Request, session: SessionDep, user: Any, case_id: str, *,
-          error: str | None = None, fields: dict | None = None,
-          status_code: int = 200) -> HTMLResponse:
-    try:
-        case = service.get_case(session, case_id, for_update=False)
-    except NotFound:
-        return staff_page(request, "staff/missing.html", user=user, status_code=404)
-    relocation = relocation_repo.relocation_of(session, case.application_id)
-    return staff_page(request, "staff/visa/case.html",
-                      {"case": case_view(session, case, role=user.role), "error": error,
-                       "fields": fields or {}, "reasons": REFUSAL_REASONS,
-                       "relocation": relocation,
-                       "siblings": repo.cases_of(session, case.application_id),
-                       "flash": DONE.get(request.query_params.get("done", ""))},
-                      user=user, status_code=status_code)
+    response = run_move(session, move, done_url=BASE + "?done=reviewed",
+                        on_error=lambda m, f, s: visa_checklist.review_page(
+                            request, session, user, application_id, error=m, fields=f,
+                            status_code=s))
+    cases = repo.cases_of(session, application_id) if response.status_code == 303 else []
+    if cases:  # straight to the defender's checklist
+        response.headers["location"] = f"{BASE}/cases/{cases[0].id}?done=reviewed"
+    return response
 
 
 @router.get(BASE + "/cases/{case_id}", response_class=HTMLResponse)
 def case_page(case_id: str, request: Request, session: SessionDep,
               user: PageUser) -> HTMLResponse:
-    return deny_unless(request, user, *VO) or _case(request, session, user, case_id)
+    return deny_unless(request, user, *VO) or render_case(request, session, user, case_id)
 
 
 CASE_MOVES = {
@@ -112,10 +101,17 @@ CASE_MOVES = {
 }
 
 
+def _case_error(request: Request, session: SessionDep, user: Any, case_id: str,
+                form: dict[str, Any]) -> Any:
+    return lambda m, f, s: render_case(request, session, user, case_id, error=m, fields=f,
+                                       values=form, status_code=s)
+
+
 @router.post(BASE + "/cases/{case_id}/upload", response_class=HTMLResponse)
 def upload(case_id: str, request: Request, body: CappedUpload, session: SessionDep,
            user: PageUser) -> Any:
-    """A document brought in person or by a partner, filed against its checklist item."""
+    """A document brought in person or by a partner, filed against its checklist item:
+    the file makes the item "received"."""
     denied = deny_unless(request, user, *VO)
     if denied:
         return denied
@@ -131,8 +127,7 @@ def upload(case_id: str, request: Request, body: CappedUpload, session: SessionD
                               content=content, actor_id=user.id)
 
     return run_move(session, move, done_url=f"{BASE}/cases/{case_id}?done=item",
-                    on_error=lambda m, f, s: _case(request, session, user, case_id, error=m,
-                                                   fields=f, status_code=s))
+                    on_error=_case_error(request, session, user, case_id, {}))
 
 
 @router.post(BASE + "/cases/{case_id}/{action}", response_class=HTMLResponse)
@@ -146,13 +141,13 @@ def case_move(case_id: str, action: str, request: Request, body: PostedForm,
     form = posted(request, body)
     return run_move(session, lambda: CASE_MOVES[action](session, user, case_id, form),
                     done_url=f"{BASE}/cases/{case_id}?done={action}",
-                    on_error=lambda m, f, s: _case(request, session, user, case_id, error=m,
-                                                   fields=f, status_code=s))
+                    on_error=_case_error(request, session, user, case_id, form))
 
 
 @router.post("/staff/relocations", response_class=HTMLResponse)
 def link_relocation(request: Request, body: PostedForm, session: SessionDep,
                     user: PageUser) -> Any:
+    """Link the cases chosen from the defender's own list (no ids typed)."""
     denied = deny_unless(request, user, *VO, "shelter_coordinator", "caseworker")
     if denied:
         return denied
@@ -164,8 +159,8 @@ def link_relocation(request: Request, body: PostedForm, session: SessionDep,
             k: form.get(f"{k}_application_id") for k in ("visa", "shelter", "grant")})
 
     back = str(form.get("back_case") or "")
-    response = run_move(session, move, done_url=BASE, on_error=lambda m, f, s: _case(
-        request, session, user, back, error=m, fields=f, status_code=s))
+    response = run_move(session, move, done_url=BASE,
+                        on_error=_case_error(request, session, user, back, form))
     if "r" in made and response.status_code == 303:
         response.headers["location"] = f"/staff/relocations/{made['r'].id}?done=linked"
     return response
@@ -182,6 +177,4 @@ def relocation_page(relocation_id: str, request: Request, session: SessionDep,
     except NotFound:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     return staff_page(request, "staff/visa/relocation.html",
-                      {"relocation": view, "flash": DONE.get(request.query_params.get("done",
-                                                                                        ""))},
-                      user=user)
+                      {"relocation": view, "flash": flash(request)}, user=user)

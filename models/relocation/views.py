@@ -72,3 +72,23 @@ def with_relocation(provider: Steps) -> Steps:
         return out
     steps.amparo_relocation = True  # type: ignore[attr-defined]
     return steps
+
+
+def link_choices(session: Session, application: Application) -> dict[str, list[dict[str, Any]]]:
+    """For linking by choosing, not typing ids: the same defender's other cases that can
+    join a relocation with this one (kind -> choices, newest first)."""
+    from models.applications.tables import Applicant
+    from models.relocation.service import SLOTS
+
+    applicant = session.get(Applicant, application.applicant_id)
+    if applicant is None:
+        return {}
+    kinds = [k for k in SLOTS if k != application.kind]
+    rows = repo.same_defender_applications(session, [applicant.id], applicant.email_index,
+                                           applicant.phone_index, kinds)
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+    for app, linked in rows:
+        if not linked:
+            out[app.kind].append({"id": app.id, "status": app.status,
+                                  "submitted_at": as_utc(app.submitted_at)})
+    return out

@@ -10,9 +10,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from models.applications import sealed
 from models.applications.repository import staff_with_role
-from models.applications.tables import Applicant, Application, Document
+from models.applications.tables import Application, Document
 from models.applications.workflow import VISA
 from models.core import audit
 from models.core.base import utcnow
@@ -24,17 +23,12 @@ from models.visas import repository as repo
 from models.visas.checklists import PASSPORT_MONTHS, checklist_for, items_for
 from models.visas.schemas import AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, TravelIn
 from models.visas.tables import VisaApproval, VisaCase, VisaItem, VisaLodging
+from models.visas.warnings import blocking, open_warnings, visa_request
 from models.visas.workflow import APPLICATION_STATUS, VISA_CASE
 
 DOCUMENTS_DAYS = 14  # time given to gather the papers before officers are reminded
 DONE = ("accepted", "waived")
 PANEL_APPROVALS = 2  # distinct visa officers, where that many are on staff
-
-
-def visa_request(session: Session, application: Application) -> dict[str, Any]:
-    applicant = session.get(Applicant, application.applicant_id)
-    details = sealed.open_details(application, sealed.data_key(applicant) if applicant else None)
-    return details.get("request", details) or {}
 
 
 def review(*, session: Session, application_id: str, decision: str, actor_id: str,
@@ -101,8 +95,15 @@ def set_item(*, session: Session, case_id: str, item_id: str, data: ItemStateIn,
         raise NotFound("unknown checklist item")
     if case.status != "documents":
         raise Conflict("the checklist is closed once the dossier is approved")
+    if data.state == "received" and not item.document_id:
+        raise Conflict("a document is received with its file: upload the file",
+                       code="file_required", fields={"file": "required"})
     if data.state == "accepted" and item.status != "received":
         raise Conflict("only a received document can be accepted")
+    if data.state == "accepted" and blocking(session, case, item.code):
+        raise Conflict("a warning blocks accepting this document: override it with a reason",
+                       code="warning_open",
+                       fields={"warning": ", ".join(blocking(session, case, item.code))})
     if data.state == "waived" and item.required:
         raise Conflict("a required document cannot be waived")
     item.status, item.reviewed_by, item.updated_at = data.state, actor_id, utcnow()
@@ -165,6 +166,10 @@ def approve_dossier(*, session: Session, case_id: str, actor_id: str,
     if missing:
         raise Conflict("the checklist is not complete", code="checklist_incomplete",
                        fields={"items": ", ".join(missing)})
+    warnings = open_warnings(session, case)
+    if warnings:
+        raise Conflict("a warning is still open: override it with a reason first",
+                       code="warning_open", fields={"warning": ", ".join(warnings)})
     approvers = set(repo.approvers_of(session, case.id))
     if actor_id in approvers:
         raise Conflict("you approved this dossier already; another member must",

@@ -30,6 +30,7 @@ class VisaCase(SQLModel, table=True):
     valid_until: date | None = None
     refusal_reason: str | None = Field(default=None, max_length=32)  # a code, never free text
     travel_date: date | None = None
+    travel_planned: date | None = None  # from the itinerary: checked against the lead time
     approved_by: str | None = Field(default=None, max_length=32)  # the panel's approval
     created_at: datetime = time_field(nullable=False, default_now=True)
     updated_at: datetime = time_field(nullable=False, default_now=True)
@@ -72,4 +73,19 @@ class VisaApproval(SQLModel, table=True):
     id: str = id_field()
     case_id: str = Field(foreign_key="visa_case.id", index=True)
     user_id: str = Field(max_length=32)
+    created_at: datetime = time_field(nullable=False, default_now=True)
+
+
+class VisaReason(SQLModel, table=True):
+    """Why an officer rejected a case at review, or accepted despite a warning (codes only,
+    never free text; each one audited too)."""
+
+    __tablename__ = "visa_reason"
+    id: str = id_field()
+    application_id: str = Field(foreign_key="application.id", index=True)
+    case_id: str | None = Field(default=None, foreign_key="visa_case.id", index=True)
+    kind: str = Field(max_length=16)  # review_rejected | override
+    warning: str | None = Field(default=None, max_length=32)  # the warning overridden
+    reason: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
     created_at: datetime = time_field(nullable=False, default_now=True)

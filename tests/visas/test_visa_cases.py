@@ -30,11 +30,13 @@ def _open(session, **request):
 
 
 def _complete(session, case):
+    """Every required item filed (a file makes it received), then accepted."""
     for item in items_of(session, [case.id]):
         if item.required:
-            for state in ("received", "accepted"):
-                service.set_item(session=session, case_id=case.id, item_id=item.id,
-                                 data=ItemStateIn(state=state), actor_id="vo1")
+            service.file_for_item(session=session, case_id=case.id, item_id=item.id,
+                                  content=PDF, actor_id="vo1")
+            service.set_item(session=session, case_id=case.id, item_id=item.id,
+                             data=ItemStateIn(state="accepted"), actor_id="vo1")
 
 
 class TestReviewAndChecklist:
