@@ -8,9 +8,11 @@ calls it when the app is made (tests that use these hooks without the app call i
 """
 from __future__ import annotations
 
+from models.money import payout_public
 from models.visas import hooks as visa_hooks
 
 INSTALLERS = [
+    payout_public.register,  # the status part "payout": how and when she is paid (issue 17)
     visa_hooks.register,  # the `visa_item` upload purpose; visa and shelter next steps
                           # (with the relocation timeline)
 ]

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 
 from models.applications.tables import Applicant, Application, Document, InfoRequest, SubmissionReceipt
 from models.applications.casework_tables import CaseNote
+from models.money.payout_tables import PayoutDetail
 from models.money.tables import Disbursement
 from models.people.tables import StaffUser
 from models.reviews.tables import Vote
@@ -40,7 +41,7 @@ KEYRING: list[tuple[type[SQLModel], str, str, str]] = [
 DATA_KEY: list[tuple[type[SQLModel], str]] = [
     (Applicant, "name_enc"), (Applicant, "email_enc"), (Applicant, "phone_enc"),
     (Applicant, "organisation_enc"), (Applicant, "pronouns_enc"),
-    (Application, "details_enc"), (Document, "filename_enc"),
+    (Application, "details_enc"), (Document, "filename_enc"), (PayoutDetail, "details_enc"),
     (CaseNote, "text_enc"),  # a caseworker's notes and reasons (issue 15)
 ]
 

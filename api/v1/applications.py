@@ -24,6 +24,7 @@ from models.applications.service import submit_grouped
 from models.applications.tables import Application, Document
 from models.core import ratelimit
 from models.core.errors import Invalid, NotFound, TooManyRequests
+from models.money import payout
 from models.people.tables import StaffUser
 
 router = APIRouter(tags=["applications"])
@@ -32,6 +33,10 @@ router = APIRouter(tags=["applications"])
 class StatusIn(BaseModel):
     receipt: str = Field(min_length=1, max_length=64)
     lang: str | None = Field(default=None, max_length=8)
+
+
+class PayoutIn(StatusIn):
+    payout: dict[str, Any]
 
 
 class AnswerIn(StatusIn):
@@ -158,6 +163,20 @@ def public_answer(session: Session, request: Request, application: Application,
                         429: {"description": "Too many unknown receipts"}})
 def status(body: StatusIn, request: Request, session: SessionDep) -> dict:
     application = by_receipt(session, request, body.receipt)
+    return public_answer(session, request, application, body.lang)
+
+
+@router.post("/status/payout", summary="Give or change payout details, by receipt",
+             description="`{\"receipt\", \"payout\": {\"rail\", ...}}` (CONTRACT.md, "
+                         "\"Payout details\"); a change after approval holds the payment "
+                         "until finance approves the new details. Answers the status.",
+             responses={404: {"description": "Unknown receipt"},
+                        422: {"description": "A field named `payout.<field>` is invalid"}})
+def payout_details(body: PayoutIn, request: Request, session: SessionDep) -> dict:
+    by_receipt(session, request, body.receipt)
+    payout.submit_by_receipt(session=session, receipt=body.receipt, raw=body.payout)
+    session.commit()
+    application = info.application_by_receipt(session, body.receipt)
     return public_answer(session, request, application, body.lang)
 
 

@@ -28,6 +28,16 @@ def register_next_steps(kind: str, provider: NextSteps) -> None:
     NEXT_STEP_PROVIDERS[kind] = provider
 
 
+# name -> provider of one more key of the status (codes and dates only): the money area
+# registers "payout" (how and when she is paid, her details' last digits; issue 17).
+StatusPart = Callable[[Session, Application], Any]
+STATUS_PARTS: dict[str, StatusPart] = {}
+
+
+def register_status_part(name: str, provider: StatusPart) -> None:
+    STATUS_PARTS[name] = provider
+
+
 def public_status(*, session: Session, receipt: str, lang: str = "en",
                   translate: Translate | None = None) -> dict[str, Any]:
     """NotFound for an unknown receipt. `lang` is echoed; `translate` words it."""
@@ -49,6 +59,7 @@ def status_of(*, session: Session, application: Application, lang: str = "en",
         "requests": _open_requests(session, application, tr),
         "next_steps": _next_steps(session, application, tr),
         "lang": lang,
+        **{name: part(session, application) for name, part in STATUS_PARTS.items()},
     }
 
 

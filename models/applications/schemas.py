@@ -9,9 +9,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
-from pydantic_core import InitErrorDetails
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from models.core.dates import PassportExpiry, StayStart
+from models.money.payout_rules import MESSAGES as PAYOUT_MESSAGES
+from models.money.payout_rules import PayoutInvalid, clean as clean_payout
 
 LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -161,6 +163,7 @@ class ApplicationIn(_Strict):
     dependants: Annotated[int, Field(ge=0, le=50)] = 0
     endorser: EndorserIn | None = None
     request: dict[str, Any]
+    payout: dict[str, Any] | None = None  # CONTRACT.md "Payout details", checked below
 
     @model_validator(mode="wrap")
     @classmethod
@@ -168,14 +171,15 @@ class ApplicationIn(_Strict):
         """Validate `request` by kind and report its errors as `request.<field>` together
         with every other field's, so a form can show them all at once."""
         request_errors, clean = _check_request(data)
+        payout_errors = _check_payout(data)
         try:
             result = handler(data)
         except ValidationError as exc:
-            if not request_errors:
+            if not request_errors and not payout_errors:
                 raise
-            raise _merged(cls.__name__, exc.errors(), request_errors) from None
-        if request_errors:
-            raise _merged(cls.__name__, [], request_errors)
+            raise _merged(cls.__name__, exc.errors(), request_errors, payout_errors) from None
+        if request_errors or payout_errors:
+            raise _merged(cls.__name__, [], request_errors, payout_errors)
         if clean is not None:
             result.request = clean
         return result
@@ -196,7 +200,26 @@ def _check_request(data: Any) -> tuple[list[Any], dict[str, Any] | None]:
         return exc.errors(), None
 
 
-def _merged(title: str, errors: list[Any], request_errors: list[Any]) -> ValidationError:
+def _check_payout(data: Any) -> list[InitErrorDetails]:
+    """Payout details (issue 17): each bad field as `payout.<field>`, in the applicant's
+    country (rails offered there, her phone number read in it)."""
+    if not isinstance(data, dict) or not data.get("payout"):
+        return []
+    applicant = data.get("applicant")
+    country = applicant.get("country") if isinstance(applicant, dict) else None
+    try:
+        clean_payout(data["payout"], country if isinstance(country, str) else None,
+                     kind=str(data.get("kind")))
+    except PayoutInvalid as exc:
+        return [InitErrorDetails(type=PydanticCustomError("payout_" + code,
+                                                          PAYOUT_MESSAGES[code]),
+                                 loc=("payout", field), input=None)
+                for field, code in exc.errors.items()]
+    return []
+
+
+def _merged(title: str, errors: list[Any], request_errors: list[Any],
+            extra: list[InitErrorDetails] | None = None) -> ValidationError:
     details: list[InitErrorDetails] = []
     for prefix, group in (((), errors), (("request",), request_errors)):
         for err in group:
@@ -205,6 +228,7 @@ def _merged(title: str, errors: list[Any], request_errors: list[Any]) -> Validat
             if err.get("ctx"):
                 detail["ctx"] = err["ctx"]
             details.append(detail)
+    details.extend(extra or [])
     return ValidationError.from_exception_data(title, details)
 
 

@@ -25,6 +25,8 @@ from models.core.base import utcnow
 from models.core.db import session_scope
 from models.core.groupcommit import GroupCommit
 from models.core.errors import Conflict, Invalid, NotFound
+from models.money import payout
+from models.money.payout_tables import PayoutDetail
 from models.programmes.service import ProgrammeFacts, forget_programmes, programme_facts
 
 PROCESS_FLOW = "process-application"
@@ -87,6 +89,8 @@ def prepare_submission(*, session: Session, data: ApplicationIn,
     application.priority = risk.assess(application, applicant.country,
                                        programme.risk_weights).priority
     rows: list = [applicant, application]
+    rows += payout.intake_rows(raw=data.payout, kind=data.kind, application=application,
+                               applicant=applicant, dek=dek)  # issue 17: sealed like hers
     if submission_key:
         rows.append(SubmissionReceipt(application_id=application.id, receipt_sealed=_seal_receipt(
             submission_key, application.id, receipt)))
@@ -251,7 +255,8 @@ def _insert_of(model: type) -> tuple[Insert, list[tuple[str, str]]]:
     return table.insert(), [(c.name, c.key) for c in table.columns]
 
 
-_INSERTS = {m: _insert_of(m) for m in (Applicant, Application, SubmissionReceipt)}
+_INSERTS = {m: _insert_of(m) for m in (Applicant, Application, SubmissionReceipt,
+                                       PayoutDetail)}
 
 
 # --- double submits ---------------------------------------------------------------------

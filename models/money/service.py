@@ -19,9 +19,11 @@ from models.core.crypto import aad_for, blind_index, decrypt, encrypt
 from models.core.db import lock
 from models.core.errors import Conflict, Forbidden, Invalid
 from models.core.workflow import transition
-from models.money import ledger, outcomes, repository
+from models.money import ledger, outcomes, payout, payout_hold, repository
 from models.money.tables import Budget, Disbursement, DisbursementApproval
-from models.money.workflow import APPROVED, DISBURSEMENT, DRAFT, ENDED, RAIL_STRIPE, RAILS
+from models.money.workflow import (
+    APPROVED, DISBURSEMENT, DRAFT, ENDED, HELD, RAIL_STRIPE, RAILS,
+)
 from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 
@@ -77,7 +79,10 @@ def set_up(*, session: Session, disbursement_id: str, user_id: str, role: str, r
     if repository.approvals(session, d.id):
         raise Conflict("approvals exist; cancel and start a new attempt",
                        code="already_approved")
+    destination, detail_id = payout.resolve_destination(session, d, rail, destination)
     _apply_details(d, rail, destination)
+    d.payout_detail_id = detail_id
+    payout.require_destination(d)
     d.prepared_by = user_id
     session.add(d)
     audit.record(session, actor=user_id, action="disbursement.set_up", entity="disbursement",
@@ -104,15 +109,23 @@ def approve(*, session: Session, disbursement_id: str, user_id: str, role: str,
     """One finance approval; the last one needed commits the money and queues the send."""
     _require_finance(role)
     d = repository.get_for_update(session, disbursement_id)
+    if d.status == HELD:  # her details changed after approval: finance approves them again
+        return payout_hold.reapprove(session=session, d=d, user_id=user_id, rail=rail,
+                                     destination=destination)
     given = repository.approvals(session, d.id)
     _check_can_approve(session, d, user_id, given)
+    detail_id = d.payout_detail_id
+    if rail:  # no destination given: hers, stored for this rail (issue 17)
+        destination, detail_id = payout.resolve_destination(session, d, rail, destination)
     if rail and _details_differ(d, rail, destination):
         if given or d.prepared_by:
             raise Conflict("the payment details differ from the ones being approved",
                            code="details_locked")
         _apply_details(d, rail, destination)
+        d.payout_detail_id = detail_id
     if not d.rail:
         raise Invalid("choose a rail", fields={"rail": "required"})
+    payout.require_destination(d)
     session.add(DisbursementApproval(disbursement_id=d.id, user_id=user_id))
     audit.record(session, actor=user_id, action="disbursement.approval", entity="disbursement",
                  entity_id=d.id, data={"rail": d.rail, "n": len(given) + 1,

@@ -42,6 +42,8 @@ class Disbursement(SQLModel, table=True):
     cancelled_at: datetime | None = time_field()
     stripe_payout_id: str | None = Field(default=None, max_length=64)  # the payout that confirmed it
     send_started_at: datetime | None = time_field()  # a Stripe call may be in flight
+    # Added by 0010_payout_details: the applicant's details the destination was taken from.
+    payout_detail_id: str | None = Field(default=None, max_length=32)
 
 
 class DisbursementApproval(SQLModel, table=True):

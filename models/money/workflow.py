@@ -8,7 +8,7 @@ A reversal after `payout.paid` moves confirmed → failed (Stripe's own order of
 """
 from __future__ import annotations
 
-from models.core.workflow import STRIPE, SYSTEM, Workflow, moves
+from models.core.workflow import APPLICANT, STRIPE, SYSTEM, Workflow, moves
 
 FIN, ADM = "finance", "admin"
 
@@ -18,9 +18,10 @@ MANUAL_RAILS = ("bank_wire", "mobile_money", "money_transfer_agent", "cash_via_p
 RAILS = (RAIL_STRIPE, *MANUAL_RAILS)
 
 DRAFT, APPROVED, SENT, CONFIRMED = "draft", "approved", "sent", "confirmed"
+HELD = "held"  # the applicant changed her payout details after approval (issue 17)
 FAILED, RETURNED, CANCELLED = "failed", "returned", "cancelled"
 ENDED = frozenset({FAILED, RETURNED, CANCELLED})
-LIVE = frozenset({APPROVED, SENT, CONFIRMED})  # money held against the budget
+LIVE = frozenset({APPROVED, HELD, SENT, CONFIRMED})  # money held against the budget
 
 DISBURSEMENT = Workflow(
     name="disbursement",
@@ -31,6 +32,11 @@ DISBURSEMENT = Workflow(
         (APPROVED, SENT, [SYSTEM, FIN]),  # SYSTEM: the Stripe flow; FIN: a manual rail
         (APPROVED, CANCELLED, [FIN, ADM]),
         (APPROVED, FAILED, [SYSTEM]),  # Stripe refused the transfer for good
+        # New payout details after approval: the money stays committed and waits until
+        # finance approves the new details (models/money/payout_hold.py).
+        (APPROVED, HELD, [APPLICANT, SYSTEM]),
+        (HELD, APPROVED, [FIN]),
+        (HELD, CANCELLED, [FIN, ADM]),
         (SENT, CONFIRMED, [STRIPE, FIN]),
         (SENT, FAILED, [STRIPE, FIN]),
         (SENT, RETURNED, [STRIPE, FIN]),
