@@ -14,18 +14,22 @@ from sqlmodel import select
 
 from api.deps import SessionDep
 from api.pages import csrf
-from api.pages import finance_actions
+from api.pages import finance_actions, finance_batches, finance_statements
+from api.pages.finance_view import helpers
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.base import utcnow
 from models.core.errors import AmparoError
 from models.money import ledger, reconcile, reports, repository, service
+from models.money.batches_payees import masked_destination
 from models.money.schemas import major, minor
 from models.money.workflow import DISBURSEMENT, RAILS
 from models.programmes.tables import Programme
 
 router = APIRouter(include_in_schema=False)
 router.include_router(finance_actions.router)
+router.include_router(finance_batches.router)
+router.include_router(finance_statements.router)
 AGES = {"1": 1, "3": 3, "7": 7, "30": 30}  # "older than N days"
 
 
@@ -70,7 +74,8 @@ def finance_home(request: Request, session: SessionDep, user: PageUser) -> HTMLR
         "programmes": programmes, "currencies": sorted({d.currency for d in everything}),
         "ages": AGES, "totals": reports.totals_by_currency_and_rail(everything),
         "unsent": reports.unsent_by_age(everything), "weekly": weekly, "timing": timing,
-        "balances": balances,
+        "balances": balances, **helpers(request),
+        "destinations": {d.id: masked_destination(session, d) for d in rows},
         "programme_names": {p.id: p.slug for p in programmes},
         "age_days": reports.age_days, "major": major, "export_query": request.url.query,
         "error": (request.query_params.get("budget_error") or "")[:200] or None,

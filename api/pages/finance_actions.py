@@ -13,14 +13,14 @@ from sqlmodel import select
 
 from api.deps import SessionDep
 from api.pages import csrf
+from api.pages.finance_view import helpers
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import CappedUpload, Posted, PostedForm
 from api.upload import file_bytes
 from models.core.errors import AmparoError, Invalid
 from models.money import outcomes, proofs, repository, service
-from models.money.schemas import major
 from models.money.service import HOLD_REASONS
-from models.money.stripe_rail import destination_of
+from models.money.batches_payees import destination_for_finance
 from models.money.tables import LedgerEntry
 from models.money.workflow import DISBURSEMENT, RAILS
 from models.people.tables import StaffUser
@@ -45,8 +45,8 @@ def _detail(request: Request, session: SessionDep, user: StaffUser, disbursement
     return staff_page(request, "staff/finance/disbursement.html", {
         "d": d, "approvals": approvals, "names": names, "legs": legs, "attempts": attempts,
         "proofs": proofs.proofs_of(session, d.id), "rails": RAILS, "hold_reasons": HOLD_REASONS,
-        "targets": DISBURSEMENT.targets(d.status, "finance"), "major": major,
-        "destination": destination_of(d) if d.destination_enc else None,
+        "targets": DISBURSEMENT.targets(d.status, "finance"), **helpers(request),
+        "destination": destination_for_finance(session, d),
         "on_hold": service.on_hold(d), "flash": DONE.get(request.query_params.get("done", "")),
         "error": error, "mine": any(a.user_id == user.id for a in approvals),
     }, user=user, status_code=status_code)
