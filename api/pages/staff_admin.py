@@ -15,7 +15,8 @@ from api.pages import csrf
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from forms.qr import otpauth_uri, qr_svg
-from models.audit import repository as audit_repo
+from models.desks.paging import Paging, matches
+from models.desks.search import AUDIT_FIELDS, STAFF_FIELDS, find_events, find_staff
 from models.core import audit
 from models.core.errors import AmparoError, Conflict, Invalid, NotFound
 from models.people import service
@@ -43,8 +44,11 @@ def _list_page(request: Request, session: SessionDep, user: StaffUser, *,
                values: dict[str, str] | None = None, problems: dict[str, str] | None = None,
                status_code: int = 200) -> HTMLResponse:
     done = request.query_params.get("done")
+    search = matches(request.query_params, *STAFF_FIELDS)
+    page = find_staff(session, search=search, paging=Paging.read(request.query_params))
     return staff_page(request, "staff/admin/users.html", {
-        "people": service.staff_listing(session), "roles": ROLES,
+        "people": [(person, []) for person in page.items], "page": page, "search": search,
+        "roles": ROLES,
         "values": values or {"email": "", "role": ""}, "problems": problems or {},
         "done": done if done in DONE else None}, user=user, status_code=status_code)
 
@@ -215,9 +219,10 @@ def audit_log(request: Request, session: SessionDep, user: PageUser) -> HTMLResp
     denied = deny_unless(request, user, "admin")
     if denied:
         return denied
-    entity_id = (request.query_params.get("entity_id") or "").strip()[:64]
-    events = audit_repo.latest(session, entity_id=entity_id or None, limit=200)
+    search = matches(request.query_params, *AUDIT_FIELDS)
+    page = find_events(session, search=search, paging=Paging.read(request.query_params))
     emails = {u.id: u.email for u, _ in service.staff_listing(session)}
     return staff_page(request, "staff/admin/audit.html", {
-        "events": events, "entity_id": entity_id, "check": audit.verify(session),
+        "events": page.items, "page": page, "search": search,
+        "entity_id": search.get("entity_id", ""), "check": audit.verify(session),
         "emails": emails}, user=user)

@@ -15,7 +15,7 @@ from api.pages import csrf
 from api.pages.common import form_language, page, pick_language
 from api.posted import CappedText, CappedUpload
 from api.upload import file_bytes
-from forms.web.common import gettext_for
+from forms.web.common import countries, gettext_for
 from forms.web.schema import N_
 from models.applications.documents import upload_document
 from models.applications.info import answer_info
@@ -59,9 +59,12 @@ def view_page(request: Request, session: Session, receipt: str, *, lang: str,
               notice: str | None = None, error: str | None = None) -> HTMLResponse:
     status = public_status(session=session, receipt=receipt, lang=lang,
                            translate=gettext_for(lang))
+    visa = (status.get("outcome") or {}).get("visa") or {}
+    place = dict(countries(lang)).get(visa.get("appointment_country") or "")
     return page(request, "public/status_view.html", {
         "status": status, "receipt": receipt, "notice": notice, "error": error,
-        "purposes": _purposes(status, lang), "switch_form": "status-form"},
+        "purposes": _purposes(status, lang), "switch_form": "status-form",
+        "appointment_place": place},
         lang=lang, status_code=422 if error else 200)
 
 

@@ -15,7 +15,9 @@ from models.applications import repository
 from models.applications.info import CODE_PREFIX, application_by_receipt, open_question
 from models.applications.messages import QUESTIONS, STATUS_LABELS, render
 from models.applications.tables import Application
+from models.applications.workflow import WORKFLOWS
 from models.core.base import as_utc
+from models.core.currency import to_major
 
 Translate = Callable[[str], str]
 NextSteps = Callable[[Session, Application], list[dict[str, Any]]]
@@ -48,19 +50,70 @@ def public_status(*, session: Session, receipt: str, lang: str = "en",
 def status_of(*, session: Session, application: Application, lang: str = "en",
               translate: Translate | None = None) -> dict[str, Any]:
     tr: Translate = translate or (lambda msgid: msgid)
+    requests = _open_requests(session, application, tr)
     return {
         "kind": application.kind,
         "status": application.status,
         "label": tr(STATUS_LABELS.get(application.status, application.status)),
         "updated_at": _iso(application.updated_at),
-        "messages": [{"code": m.code, "params": m.params, "text": render(m.code, m.params, tr),
-                      "at": _iso(m.created_at)}
-                     for m in repository.messages_of(session, application.id)],
-        "requests": _open_requests(session, application, tr),
+        "messages": _messages(session, application, requests, tr),
+        "requests": requests,
         "next_steps": _next_steps(session, application, tr),
         "lang": lang,
+        "outcome": outcome_of(session, application),
         **{name: part(session, application) for name, part in STATUS_PARTS.items()},
     }
+
+
+# Once her answer is in, "Answer it below" would point at nothing: the message says so.
+ANSWERED_QUESTION = "We asked you a question. Thank you for answering it."
+# How a case ended, by status (docs/watched-phone.md: words only, no reasons in detail).
+ENDINGS = {"ineligible": "not_eligible", "rejected": "not_approved", "refused": "visa_refused",
+           "withdrawn": "withdrawn", "closed": "closed"}
+PAID_STATUSES = ("approved", "disbursing", "disbursed", "follow_up", "closed")
+
+
+def _messages(session: Session, application: Application, requests: list[dict[str, Any]],
+              tr: Translate) -> list[dict[str, Any]]:
+    out = []
+    for m in repository.messages_of(session, application.id):
+        text = render(m.code, m.params, tr)
+        if m.code == "info_requested" and not requests:
+            text = tr(ANSWERED_QUESTION)
+        out.append({"code": m.code, "params": m.params, "text": text, "at": _iso(m.created_at)})
+    return out
+
+
+def outcome_of(session: Session, application: Application) -> dict[str, Any]:
+    """What was decided, in values the page words: the amount asked and the amount decided
+    (major units), the visa's result and appointment, and whether the case has ended."""
+    workflow = WORKFLOWS.get(application.kind)
+    ended = workflow is not None and application.status in workflow.terminal
+    out: dict[str, Any] = {"ended": ended, "ending": ENDINGS.get(application.status)
+                           if ended else None, "currency": application.currency}
+    if application.amount_minor is not None and application.currency:
+        out["asked"] = to_major(application.amount_minor, application.currency)
+    if (application.decided_amount_minor is not None and application.currency
+            and application.status in PAID_STATUSES):
+        out["decided"] = to_major(application.decided_amount_minor, application.currency)
+    if application.kind == "visa":
+        out["visa"] = _visa_outcome(session, application)
+    return out
+
+
+def _visa_outcome(session: Session, application: Application) -> dict[str, Any] | None:
+    """The defender's own visa (member 0): its status, appointment and validity."""
+    from sqlmodel import select
+
+    from models.visas.tables import VisaCase
+    case = session.exec(select(VisaCase).where(VisaCase.application_id == application.id,
+                                               VisaCase.member == 0)).first()
+    if case is None:
+        return None
+    return {"status": case.status, "appointment_at": _iso(case.appointment_at),
+            "appointment_country": case.appointment_country,
+            "valid_from": case.valid_from.isoformat() if case.valid_from else None,
+            "valid_until": case.valid_until.isoformat() if case.valid_until else None}
 
 
 def _open_requests(session: Session, application: Application,
