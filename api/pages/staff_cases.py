@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import SessionDep
 from api.pages import csrf
+from api.pages.lists import cases_list, queue_page_of  # search and paging (issue 15)
 from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from models.applications.tables import Application
@@ -36,7 +37,8 @@ def queue_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
         return denied
     items = review_queue(session=session, reviewer=user)
     return staff_page(request, "staff/queue.html",
-                      {"items": items, "humanise": humanise,
+                      {"items": items, "page": queue_page_of(items, request.query_params),
+                       "humanise": humanise,
                        "flash": DONE_MESSAGES.get(request.query_params.get("done", ""))}, user=user)
 
 
@@ -46,12 +48,7 @@ def cases_page(request: Request, session: SessionDep, user: PageUser,
     denied = deny_unless(request, user, "caseworker", "admin")
     if denied:
         return denied
-    kind = kind if kind in KINDS else None
-    status = status if status in STATUSES else None
-    rows = [(app, case_clock(app)) for app in repo.case_list(session, kind=kind, status=status)]
-    return staff_page(request, "staff/cases.html",
-                      {"rows": rows, "kinds": KINDS, "statuses": STATUSES, "kind": kind,
-                       "status": status, "humanise": humanise}, user=user)
+    return cases_list(request, session, user)
 
 
 def _visible_case(session: SessionDep, user: StaffUser, application_id: str) -> Application:
