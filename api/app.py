@@ -97,6 +97,8 @@ def create_app() -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(programmes.router, prefix=API_PREFIX)  # the admin's programmes
     app.include_router(programme_pages.router)  # /staff/programmes
+    from api.pages import casework as casework_pages
+    app.include_router(casework_pages.router)  # /staff/cases/{id}/...: the casework actions
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance, staff_admin):
         app.include_router(page.router)

@@ -19,6 +19,7 @@ from api.auth import COOKIE, LIFETIME, signed_in, staff_for_token
 from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.common import pick_language
+from forms.i18n import LANGUAGES
 from forms.render import render_html
 from models.people.tables import StaffUser
 
@@ -28,8 +29,7 @@ ROLE_LINKS: dict[str, list[tuple[str, str]]] = {
     "reviewer": [("/staff/queue", "Review queue")],
     "caseworker": [("/staff/cases", "Cases")],
     "admin": [("/staff/cases", "Cases"), ("/staff/programmes", "Programmes"),
-              ("/staff/users", "Staff"), ("/staff/audit", "Audit log"),
-              ("/staff/visas", "Visas")],
+              ("/staff/users", "Staff"), ("/staff/audit", "Audit log")],
     "finance": [("/staff/finance", "Finance")],
     "shelter_coordinator": [("/staff/shelters", "Shelters")],
     "visa_officer": [("/staff/visas", "Visas")],
@@ -65,10 +65,19 @@ def staff_page(request: Request, template: str, context: dict[str, Any] | None =
                user: StaffUser | None, status_code: int = 200) -> HTMLResponse:
     token = csrf.token_for(request)
     ctx = {"user": user, "csrf_token": token, "role_links": ROLE_LINKS, **(context or {})}
-    html = render_html(template, ctx, lang=pick_language(request))
+    html = render_html(template, ctx, lang=staff_language(request, user))
     response = HTMLResponse(html, status_code=status_code)
     csrf.set_cookie(request, response, token)
     return response
+
+
+def staff_language(request: Request, user: StaffUser | None) -> str:
+    """?lang= first, then the language kept on her account (/staff/account), then the
+    browser's Accept-Language, then English."""
+    asked = request.query_params.get("lang")
+    if asked not in LANGUAGES and user is not None and user.language in LANGUAGES:
+        return str(user.language)
+    return pick_language(request)
 
 
 def deny_unless(request: Request, user: StaffUser, *roles: str) -> HTMLResponse | None:

@@ -1,5 +1,7 @@
 """Review and case pages: the reviewer's queue, the caseworker's list, one case with its
-risk factors, votes so far, the vote form, the recusal button and the question form.
+risk factors, votes so far, the vote form, the recusal button and the question form; the
+casework around it (follow-ups, overrides, withdraw/close, notes, documents, payments) is
+built by api/pages/casework_view.py and posted to api/pages/casework.py.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import SessionDep
 from api.pages import csrf
+from api.pages.casework_view import casework_context
+from api.pages.common import pick_language
 from api.pages.lists import cases_list, queue_page_of  # search and paging (issue 15)
 from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_page
 from api.posted import PostedForm
@@ -27,7 +31,11 @@ KINDS = tuple(WORKFLOWS)
 STATUSES = tuple(dict.fromkeys(s for wf in WORKFLOWS.values() for s in wf.statuses))
 DONE_MESSAGES = {"voted": "Your vote is recorded.", "asked": "Your question was sent to the applicant.",
                  "recused": "You recused yourself: the case is no longer shown to you.",
-                 "erased": "The person's personal data was erased."}
+                 "erased": "The person's personal data was erased.",
+                 "overridden": "The override is recorded with its reason.",
+                 "withdrawn": "The case is withdrawn.", "closed": "The case is closed.",
+                 "noted": "Your note is saved.", "checkin": "The check-in is recorded.",
+                 "report": "The report is recorded."}
 
 
 @router.get("/staff/queue", response_class=HTMLResponse)
@@ -60,13 +68,15 @@ def _visible_case(session: SessionDep, user: StaffUser, application_id: str) -> 
     return application
 
 
-def _case_context(session: SessionDep, user: StaffUser, application: Application) -> dict[str, Any]:
+def _case_context(session: SessionDep, user: StaffUser, application: Application,
+                  lang: str) -> dict[str, Any]:
     from models.applications.views import load_application_view
 
     view = load_application_view(session=session, application=application, role=user.role,
                                  viewer_id=user.id)
     my_vote = repo.vote_of(session, application_id=application.id, reviewer_id=user.id)
-    return {"case": view, "app": application, "clock": case_clock(application),
+    return {**casework_context(session, user, application, lang),
+            "case": view, "app": application, "clock": case_clock(application),
             "humanise": humanise, "votes": votes_so_far(session=session, application=application),
             "my_vote": my_vote, "user_role": user.role, "can_vote": user.role == "reviewer" and application.status == "in_review",
             "can_ask": application.status in ("in_review", "info_requested") or (
@@ -75,14 +85,15 @@ def _case_context(session: SessionDep, user: StaffUser, application: Application
 
 def _case_response(request: Request, session: SessionDep, user: StaffUser, application_id: str,
                    *, error: str | None = None, fields: dict | None = None,
-                   status_code: int = 200) -> HTMLResponse:
+                   status_code: int = 200, typed: dict | None = None) -> HTMLResponse:
+    """The case page; after a refused post, with the error and what she typed kept."""
     try:
         application = _visible_case(session, user, application_id)
-        context = _case_context(session, user, application)
+        context = _case_context(session, user, application, pick_language(request))
     except NotFound:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     flash = DONE_MESSAGES.get(request.query_params.get("done", ""))
-    context.update(error=error, fields=fields or {}, flash=flash)
+    context.update(error=error, fields=fields or {}, flash=flash, typed=typed or {})
     return staff_page(request, "staff/case.html", context, user=user, status_code=status_code)
 
 
