@@ -15,6 +15,7 @@ from api.deps import end_writes_on_return
 from api.errors import install_error_handlers
 from api.pages import apply, finance, shelter as shelter_pages, staff, status, visas as visa_pages
 from api.pages import programmes as programme_pages, staff_admin
+from api.pages import account as account_page
 from api.pages.common import CSP
 from api.v1 import applications, health, money, people, reviews, shelter, visas, webhooks
 from api.v1 import audit as audit_api, staff as staff_api
@@ -97,6 +98,7 @@ def create_app() -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(programmes.router, prefix=API_PREFIX)  # the admin's programmes
     app.include_router(programme_pages.router)  # /staff/programmes
+    app.include_router(account_page.router)  # /staff/account: her language
     from api.pages import casework as casework_pages
     app.include_router(casework_pages.router)  # /staff/cases/{id}/...: the casework actions
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)

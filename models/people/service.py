@@ -161,6 +161,18 @@ def change_role(session: Session, *, user: StaffUser, role: str, actor_id: str) 
                  entity_id=user.id, data={"from": previous, "to": role})
 
 
+def set_language(session: Session, *, user: StaffUser, language: str | None,
+                 languages: tuple[str, ...]) -> None:
+    """The language of her pages and e-mails (None: her browser's), audited."""
+    if language is not None and language not in languages:
+        raise Invalid("unknown language", fields={"language": "unknown language"})
+    if language == user.language:
+        return
+    previous, user.language = user.language, language
+    audit.record(session, actor=user.id, action="staff.language_changed", entity="staff_user",
+                 entity_id=user.id, data={"from": previous, "to": language})
+
+
 def get_user(session: Session, user_id: str) -> StaffUser:
     user = repository.by_id(session, user_id)
     if user is None:

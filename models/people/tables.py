@@ -33,6 +33,8 @@ class StaffUser(SQLModel, table=True):
     # every earlier session of this person ends at once (api/auth.py).
     session_version: int = 0
     totp_last_step: int | None = Field(default=None, sa_type=BigInteger)  # a code is used once
+    # The language of her pages and e-mails (en, es, fr, pt, ar, sw); none: her browser's.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class Panel(SQLModel, table=True):

@@ -1,10 +1,10 @@
-"""staff_language: reserved for its issue's schema (a no-op until then)
+"""staff_language: the language each staff member reads the pages and e-mails in (issue 16)
 
 Revision ID: 0012_staff_language
 Revises: 0011_case_desk
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0012_staff_language'
@@ -14,8 +14,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("staff_user") as batch:
+        batch.add_column(sa.Column("language", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("staff_user") as batch:
+        batch.drop_column("language")

@@ -1,0 +1,52 @@
+"""A fund with one person of each role, signed in by a session cookie made directly."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.auth import COOKIE, issue_token
+from models.core.db import session_scope
+from models.people.tables import StaffUser
+from tests.reviews import factories as f
+
+ROLES = ("caseworker", "reviewer", "finance", "shelter_coordinator", "visa_officer", "admin")
+
+
+def sign_in_as(client: TestClient, user_id: str) -> None:
+    with session_scope(read_only=True) as s:
+        token, _ = issue_token(s.get(StaffUser, user_id))  # type: ignore[arg-type]
+    client.cookies.set(COOKIE, token)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def _fund() -> dict[str, str]:
+    from models.programmes.service import demo_programme, ensure_programme
+    people = {}
+    with session_scope() as s:
+        ensure_programme(s, demo_programme())
+        for role in ROLES:
+            user, _ = f.staff(s, role=role, email=f"{role}.i18n-tests@example.invalid")
+            people[role] = user.id
+    return people
+
+
+@pytest.fixture
+def fund(sqlite_url: str):  # noqa: ANN201
+    """(client, {role: user id})."""
+    people = _fund()
+    from api.app import create_app
+    with TestClient(create_app()) as client:
+        yield client, people
+
+
+@pytest.fixture
+def fund_any_db(db_url: str):  # noqa: ANN201
+    people = _fund()
+    from api.app import create_app
+    with TestClient(create_app()) as client:
+        yield client, people
