@@ -19,6 +19,7 @@ from api.auth import COOKIE, LIFETIME, signed_in, staff_for_token
 from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.common import pick_language
+from forms.i18n import LANGUAGES
 from forms.render import render_html
 from models.people.tables import StaffUser
 
@@ -65,10 +66,19 @@ def staff_page(request: Request, template: str, context: dict[str, Any] | None =
                user: StaffUser | None, status_code: int = 200) -> HTMLResponse:
     token = csrf.token_for(request)
     ctx = {"user": user, "csrf_token": token, "role_links": ROLE_LINKS, **(context or {})}
-    html = render_html(template, ctx, lang=pick_language(request))
+    html = render_html(template, ctx, lang=staff_language(request, user))
     response = HTMLResponse(html, status_code=status_code)
     csrf.set_cookie(request, response, token)
     return response
+
+
+def staff_language(request: Request, user: StaffUser | None) -> str:
+    """?lang= first, then the language kept on her account (/staff/account), then the
+    browser's Accept-Language, then English."""
+    asked = request.query_params.get("lang")
+    if asked not in LANGUAGES and user is not None and user.language in LANGUAGES:
+        return str(user.language)
+    return pick_language(request)
 
 
 def deny_unless(request: Request, user: StaffUser, *roles: str) -> HTMLResponse | None:

@@ -21,6 +21,7 @@ from models.core.base import utcnow
 from models.core.errors import AmparoError, NotFound
 from models.shelter import repository as repo
 from models.shelter import stays
+from models.shelter.casework import calendar_weeks, case_details, readable
 from models.shelter.schemas import CheckOutIn, ClosedNightsIn, ExtendIn, HoldIn, ShelterIn
 from models.shelter.service import (create_shelter, get_shelter, matches, need_of,
                                     place_hold, release_hold, set_closed_nights)
@@ -99,6 +100,7 @@ def _house(request: Request, session: SessionDep, user: Any, shelter_id: str, *,
     nights = free_by_night(session, [house], start, 28)[house.id]
     return staff_page(request, "staff/shelter/house.html",
                       {"house": shelter_view(house, private=True), "nights": nights,
+                       "weeks": calendar_weeks(nights),
                        "start": start, "prev": start - timedelta(days=28),
                        "next": start + timedelta(days=28), "error": error,
                        "flash": _flash(request)}, user=user, status_code=status_code)
@@ -133,18 +135,21 @@ def close_nights(shelter_id: str, request: Request, body: PostedForm, session: S
 
 
 def _case(request: Request, session: SessionDep, user: Any, application_id: str, *,
-          error: str | None = None, fields: dict | None = None,
+          error: str | None = None, fields: dict | None = None, values: dict | None = None,
           status_code: int = 200) -> HTMLResponse:
     application = session.get(Application, application_id)
     if application is None or application.kind != "shelter":
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     ctx: dict[str, Any] = {"app": application, "error": error, "fields": fields or {},
-                           "flash": _flash(request), "ranked": [], "need": None}
+                           "flash": _flash(request), "ranked": [], "need": None,
+                           "values": values or {},
+                           "her": case_details(session, application)}
     try:
         ctx["need"] = need_of(session, application)
         if application.status == "matching":
-            ctx["ranked"] = matches(session=session, application=application,
-                                    include_refused=True)
+            houses = {h.id: h for h in repo.shelters(session)}
+            ctx["ranked"] = readable(matches(session=session, application=application,
+                                             include_refused=True), houses, ctx["need"])
     except AmparoError as exc:
         ctx["error"] = ctx["error"] or exc.message
     ctx["hold"] = repo.active_hold_of(session, application.id)
@@ -197,4 +202,5 @@ def case_move(application_id: str, action: str, request: Request, body: PostedFo
     return run_move(session, lambda: CASE_MOVES[action](session, user, application_id, form),
                     done_url=f"{BASE}/cases/{application_id}?done={DONE_KEY[action]}",
                     on_error=lambda m, f, s: _case(request, session, user, application_id,
-                                                   error=m, fields=f, status_code=s))
+                                                   error=m, fields=f, values=form,
+                                                   status_code=s))

@@ -103,6 +103,10 @@ REQUESTS: dict[str, Section] = {
         WebField("request.purpose", "textarea", N_("What will the money pay for?"),
                  N_("For example: moving house, locks, a lawyer, medical care."),
                  required=True, maxlength=4000),
+        WebField("request.other_funds", "textarea",
+                 N_("Have you asked other funds for this same need?"),
+                 N_("Optional. Which funds, how much, and what they answered. It does not "
+                    "count against you."), maxlength=1000),
     )),
     "shelter": Section(N_("What you ask for"), (
         WebField("request.people", "number", N_("How many people need a place?"),

@@ -115,6 +115,8 @@ class GrantRequest(_Strict):
     currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]
     purpose: Text4000
     cost_types: list[str] = Field(default_factory=list, max_length=11)
+    # Other funds asked for the same need, and their answer (optional; issue 18).
+    other_funds: Annotated[str, Field(max_length=1000)] | None = None
 
     @field_validator("currency")
     @classmethod

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from sqlmodel import Session
 
-from models.applications import eligibility, repository, risk, routing, sealed
+from models.applications import duplicates, eligibility, repository, risk, routing, sealed
 from models.applications.info import CODE_PREFIX, answered_codes, request_info
 from models.applications.messages import post_message
 from models.applications.tables import Applicant, Application
@@ -47,6 +47,8 @@ def triage_one(session: Session, application_id: str) -> str | None:
         earlier = repository.open_duplicates(session, application, applicant)
         if earlier:
             application.duplicate_of = earlier[0].id
+        # Any request of hers in the programme's window, any kind or status (issue 18).
+        if duplicates.flag_on_triage(session, application, applicant) or earlier:
             _tell_caseworkers(session, application, "duplicate_flagged")
     result = eligibility.check(application=application, programme=programme,  # type: ignore[arg-type]
                                details=details, duplicate_of=application.duplicate_of,

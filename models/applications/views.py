@@ -82,11 +82,16 @@ def load_application_view(*, session: Session, application: Application, role: s
                          **{f: person.get(f) for f in _PERSON_FIELDS[role]}}
     view["threat"] = _threat(application, details, role)
     if role != "finance":
-        view["request"] = details.get("request")
+        request = dict(details.get("request") or {}) or None
+        # Other funds asked for the same need (issue 18): shown apart, to reviewers too.
+        view["other_funds"] = request.pop("other_funds", None) if request else None
+        view["request"] = request
         view["dependants"] = application.dependants
     if role in _SEES_ENDORSER:
         view["endorser"] = details.get("endorser")
     if role in ("caseworker", "admin"):
+        from models.applications.duplicates import duplicates_view
+        view["duplicates"] = duplicates_view(session, application)  # earlier, with reasons
         view["info_requests"] = _info_requests(session, application)
         view["follow_ups"] = [{"id": f.id, "kind": f.kind, "status": f.status,
                                "due_at": _iso(f.due_at), "done_at": _iso(f.done_at)}

@@ -6,6 +6,7 @@ per house over the stay; property tests and the benchmark call them directly.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +14,22 @@ from datetime import date
 LANGUAGE_WEIGHT = 20
 SAME_COUNTRY_WEIGHT = 10
 SPARE_BED_PENALTY = 1  # best fit: keep big houses for big families
+WANTED_WEIGHT = 30  # a feature her own words ask for (e.g. a wheelchair: step-free access)
+
+# Words in her needs text that suggest a feature she did not tick (the web form asks in
+# words only). A suggestion ranks houses, never refuses one: the coordinator reads the text.
+# Whole words; a trailing * is a prefix (psycholog* = psychologist, psychological...).
+SUGGESTS = {
+    "step_free": ("wheelchair", "wheel chair", "ground floor", "step-free", "step free",
+                  "no stairs", "stairs", "lift", "elevator", "mobility", "crutches",
+                  "silla de ruedas", "planta baja", "ascensor", "fauteuil roulant",
+                  "rez-de-chaussée", "ascenseur", "cadeira de rodas", "térreo", "elevador",
+                  "كرسي متحرك", "الطابق الأرضي", "kiti cha magurudumu", "ngazi"),
+    "lgbtiq_safe": ("lgbt*", "queer", "trans", "transgender", "gay", "lesbian", "bisexual"),
+    "medical_care": ("dialysis", "insulin", "medical care", "chemotherapy", "nurse"),
+    "psychosocial_support": ("trauma", "psycholog*", "counsel*", "psicolog*"),
+    "pets": ("my dog", "my cat", "pet", "pets", "mascota", "chien"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,7 @@ class Need:
     avoid_region: str | None = None  # the threat's region, when the case asks to avoid it
     language: str = "en"
     country: str | None = None  # the defender's country (regional relocation preferred)
+    wanted: frozenset[str] = frozenset()  # suggested by her words: preferred, not required
 
 
 @dataclass
@@ -85,6 +103,10 @@ def evaluate(house: House, need: Need, min_free: int) -> Match:
         match.reasons.append("accepts children")
     if need.features - {"children"}:
         match.reasons.append("has " + ", ".join(sorted(need.features - {"children"})))
+    for feature in sorted(need.wanted - need.features):
+        if feature in house.features:
+            match.score += WANTED_WEIGHT
+            match.reasons.append(f"has {feature} (her needs text asks for it)")
     if need.language in house.languages:
         match.score += LANGUAGE_WEIGHT
         match.reasons.append(f"staff speak {need.language}")
@@ -93,6 +115,21 @@ def evaluate(house: House, need: Need, min_free: int) -> Match:
         match.reasons.append("in the defender's own country (regional relocation preferred)")
     match.score -= SPARE_BED_PENALTY * (min_free - need.people)
     return match
+
+
+def suggested_features(text: str | None) -> frozenset[str]:
+    """Features her own words suggest (case-insensitive, any of the six languages)."""
+    if not text:
+        return frozenset()
+    folded = re.sub(r"\s+", " ", text.casefold())
+    return frozenset(f for f, words in SUGGESTS.items()
+                     if any(re.search(_pattern(w), folded) for w in words))
+
+
+def _pattern(word: str) -> str:
+    if word.endswith("*"):
+        return r"(?<!\w)" + re.escape(word[:-1])
+    return r"(?<!\w)" + re.escape(word) + r"(?!\w)"
 
 
 def rank(houses: Iterable[House], need: Need, free: Mapping[str, int], *,

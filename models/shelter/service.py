@@ -23,7 +23,8 @@ from models.core.errors import Conflict, Invalid, NotFound
 from models.core.workflow import transition
 from models.programmes.tables import Programme
 from models.shelter import repository as repo
-from models.shelter.matching import House, Match, Need, hard_refusals, rank
+from models.shelter.matching import (House, Match, Need, hard_refusals, rank,
+                                    suggested_features)
 from models.shelter.schemas import ClosedNightsIn, HoldIn, ShelterIn
 from models.shelter.tables import Shelter, ShelterHold
 
@@ -91,7 +92,8 @@ def need_of(session: Session, application: Application) -> Need:
                 from_date=date.fromisoformat(str(request["from_date"])),
                 nights=int(request["nights"]), features=frozenset(features),
                 avoid_region=request.get("avoid_region"), language=application.language,
-                country=applicant.country if applicant else None)
+                country=applicant.country if applicant else None,
+                wanted=suggested_features(request.get("needs")) - features)
 
 
 def matches(*, session: Session, application: Application,
