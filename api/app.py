@@ -97,10 +97,16 @@ def create_app() -> FastAPI:
                    visas, staff_api, audit_api):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(programmes.router, prefix=API_PREFIX)  # the admin's programmes
+    from api.v1 import network as network_api
+    from api.pages import network as network_pages
+    app.include_router(network_api.router, prefix=API_PREFIX)  # peers, referrals (issue 19)
+    app.include_router(network_pages.router)  # /staff/network, /status/referral
     app.include_router(programme_pages.router)  # /staff/programmes
-    app.include_router(account_page.router)  # /staff/account: her language
     from api.pages import casework as casework_pages
     app.include_router(casework_pages.router)  # /staff/cases/{id}/...: the casework actions
+    app.include_router(account_page.router)  # /staff/account: her language
+    from api.pages import operations as operations_page
+    app.include_router(operations_page.router)  # /staff/operations: keys, runner, outbox
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance, staff_admin):
         app.include_router(page.router)

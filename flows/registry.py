@@ -19,6 +19,7 @@ FLOWS: dict[str, tuple[str, str]] = {
     "sweep": ("flows.sweeper", "sweep"),
     "match-shelter": ("flows.shelter", "match_shelter_cases"),
     "remind-visa-deadlines": ("flows.visas", "remind_visa_deadlines"),
+    "rotate-keys": ("flows.operations", "rotate_keys"),
 }
 
 # What the dispatcher's express lane runs itself for critical cases, without a flow run:

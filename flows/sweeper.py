@@ -113,7 +113,20 @@ def run_steps(now: datetime | None = None) -> dict[str, dict]:
             log.warning("sweep step %s failed: %s", step.__name__, type(exc).__name__)
             log.debug("sweep step failure", exc_info=True)
             results[step.__name__] = {"error": type(exc).__name__}
+    _remember_sweep(results)
     return results
+
+
+def _remember_sweep(results: dict[str, dict]) -> None:
+    """The operations page says when the last sweep ran and which steps failed."""
+    from models.operations.service import SWEEP, record_job
+
+    failed = sorted(name for name, result in results.items() if "error" in result)
+    try:
+        with session_scope() as session:
+            record_job(session, SWEEP, "errors" if failed else "ok", {"failed": failed})
+    except Exception as exc:  # noqa: BLE001 - a bookkeeping failure must not fail the sweep
+        log.warning("could not record the sweep: %s", type(exc).__name__)
 
 
 @task(name="sweep-steps")

@@ -16,6 +16,7 @@ from models.visas import tables as visa_tables  # noqa: F401
 from models.relocation import tables as relocation_tables  # noqa: F401
 from models.network import tables as network_tables  # noqa: F401
 from models.clocks import tables as clock_tables  # noqa: F401
+from models.operations import tables as operation_tables  # noqa: F401
 
 from sqlmodel import SQLModel
 

@@ -30,7 +30,7 @@ ROLE_LINKS: dict[str, list[tuple[str, str]]] = {
     "caseworker": [("/staff/cases", "Cases")],
     "admin": [("/staff/cases", "Cases"), ("/staff/programmes", "Programmes"),
               ("/staff/users", "Staff"), ("/staff/audit", "Audit log"),
-              ("/staff/visas", "Visas")],
+              ("/staff/visas", "Visas"), ("/staff/operations", "Operations")],
     "finance": [("/staff/finance", "Finance")],
     "shelter_coordinator": [("/staff/shelters", "Shelters")],
     "visa_officer": [("/staff/visas", "Visas")],

@@ -1,0 +1,1 @@
+"""Operations: what an operator watches — keys, the flow runner, the outbox (issue 14)."""
