@@ -59,8 +59,10 @@ def test_visa_officer_pages(page, visa_site) -> None:  # noqa: ANN001
     assert "Appointment (CR)" in page.inner_text("#week + table")
     review_row = page.locator("#review + table tbody tr", has_text=new_id[:8])
     page.screenshot(path=str(shots / "visa-list-before-review.png"), full_page=True)
-    review_row.locator("button[value=approve]").click()
+    review_row.locator("a").click()  # the case is read before the panel decides
+    page.click("button[value=approve]")
     assert "The panel's decision is recorded." in page.inner_text(".flash")
+    page.goto(f"{url}/staff/visas")
     rows = page.locator("#cases + table tbody tr", has_text=new_id[:8])
     assert rows.count() == 2  # the defender and one family member
     assert "0/" in rows.first.inner_text()
@@ -68,12 +70,14 @@ def test_visa_officer_pages(page, visa_site) -> None:  # noqa: ANN001
     assert accessible(page)
 
     rows.first.locator("a").click()
-    checklist = page.locator("#checklist + table tbody tr")
-    passport = checklist.filter(has_text="Passport valid")
-    passport.locator("button[value=received]").click()
+    passport = page.locator("#checklist + table tbody tr", has_text="Passport valid")
+    passport.locator("input[type=file]").set_input_files(
+        files=[{"name": "scan.pdf", "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4 test\n%%EOF\n"}])
+    passport.locator("button[type=submit]", has_text="Upload").click()
     assert "The checklist is updated." in page.inner_text(".flash")
     page.locator("#checklist + table tbody tr", has_text="Passport valid") \
-        .locator("button[value=accepted]").click()
+        .locator("button[value^=accepted]").click()
     assert "accepted" in page.locator("#checklist + table tbody tr",
                                       has_text="Passport valid").inner_text()
     page.click("text=Approve the dossier (visa panel)")
