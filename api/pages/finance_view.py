@@ -26,11 +26,18 @@ RAIL_WORDS = {
 STATUS_WORDS = {
     "draft": "Waiting for approval", "approved": "Approved, not sent", "sent": "Sent",
     "confirmed": "Confirmed received", "failed": "Failed", "returned": "Returned",
-    "cancelled": "Cancelled",
+    "cancelled": "Cancelled", "held": "Held: new payout details to approve",
 }
 HOLD_WORDS = {
     "sanctions_name_match": "Possible sanctions-list name match",
     "identity_check": "Identity check", "bank_query": "Query from the bank", "other": "Other",
+}
+FIELD_WORDS = {
+    "provider": "Provider", "phone": "Mobile number", "account_name": "Account holder",
+    "iban": "IBAN", "account_number": "Account number", "bic": "BIC",
+    "pickup_name": "Name as on her ID", "pickup_city": "City", "partner": "Partner organisation",
+    "vendor_name": "Vendor", "invoice_reference": "Invoice reference",
+    "account": "Stripe account",
 }
 LEDGER_WORDS = {
     "funds": "Programme funds", "committed": "Committed", "in_transit": "In transit",
@@ -69,6 +76,7 @@ def helpers(request: Request) -> dict[str, Any]:
         "rail_word": lambda rail: RAIL_WORDS.get(rail or "", "not chosen"),
         "status_word": lambda status: STATUS_WORDS.get(status, status),
         "hold_word": lambda reason: HOLD_WORDS.get(reason or "", "Other"),
+        "field_word": lambda key: FIELD_WORDS.get(key, key),
         "ledger_word": lambda code: LEDGER_WORDS.get(code, code),
         "instructions": lambda rail: INSTRUCTIONS.get(rail or ""),
         "masked": masked, "reference": payment_reference,

@@ -146,3 +146,27 @@ def test_only_finance(sqlite_client):
     answer = client.post("/staff/finance/batches/export",
                          data={"rail": "mobile_money", "format": "kotani_mobile_money"})
     assert answer.status_code == 403 and "recipient_phone" not in answer.text
+
+
+def test_her_stored_bank_details_fill_the_wise_file(sqlite_client):
+    """Approving bank_wire without a destination takes her sealed details: the Wise row has
+    her account name and IBAN, the list shows its last digits only."""
+    client = sqlite_client
+    with session_scope() as session:
+        prog = f.programme(session)
+        [a] = f.staff(session)
+        [d] = service.create_disbursements(session=session,
+                                           application=f.grant(session, prog=prog))
+        service.approve(session=session, disbursement_id=d.id, user_id=a.id,
+                        role="finance", rail="bank_wire")
+        d_id, token = d.id, issue_token(a)[0]
+    iban, name = f.FAKE_BANK["iban"], f.FAKE_BANK["account_name"]
+    client.cookies.set(COOKIE, token)
+    home = client.get("/staff/finance").text
+    assert "•••• 3000" in home and iban not in home and name not in home
+    page = client.get(f"/staff/finance/disbursements/{d_id}").text
+    assert iban in page and name in page and "Account holder" in page
+    csrf_token = _csrf(client, "/staff/finance/batches?rail=bank_wire")
+    rows = list(csv.reader(io.StringIO(client.post("/staff/finance/batches/export", data={
+        "csrf_token": csrf_token, "rail": "bank_wire", "format": "wise_bank"}).text)))
+    assert rows[1][0] == name and rows[1][8] == iban and rows[1][2] == payment_reference(d_id)
