@@ -151,6 +151,86 @@ WORDS: dict[str, dict[str, str]] = {
         "already_approved": N_("This payment is already approved."),
         "details_locked": N_("The payment details can no longer be changed."),
         "required": N_("Required."), "invalid": N_("Check this value.")},
+    # the admin's programme form: what each rule accepts (shown with "Check this value.")
+    "rule": {
+        "name": N_("Give the programme a name."),
+        "currency": N_("A three-letter ISO currency code, such as EUR."),
+        "cap": N_("A positive amount, with no more decimals than the currency has."),
+        "finance_single_approval_max": N_("A positive amount, with no more decimals than the "
+                                          "currency has."),
+        "tranche_above": N_("An amount, or blank for never."),
+        "budget": N_("An amount, or blank for no limit."),
+        "quorum": N_("A whole number from 1 to the panel's active reviewers."),
+        "fast_track_approvals": N_("A whole number from 1 to the panel's active reviewers."),
+        "tranche_first_percent": N_("A whole percent from 1 to 100."),
+        "report_days": N_("A whole number of days."), "hold_hours": N_("A whole number of hours."),
+        "decision_hours": N_("Hours may not shrink as the risk falls: critical, then high, "
+                             "medium and low."),
+        "kinds": N_("Choose at least one kind of help."),
+        "reason": N_("Say why the rules change."), "form": N_("Check the values below."),
+        **{f"hours_{level}": N_("A whole number of hours.")
+           for level in ("critical", "high", "medium", "low")}},
+    "actor": {"system": N_("Amparo (automatic)"), "applicant": N_("The applicant"),
+              "stripe": N_("Stripe"), "webhook": N_("Stripe")},
+    "why": {"seeded": N_("Set up with Amparo"), "created": N_("Created")},
+    "chain": {"the chain's head is missing": N_("The chain's head is missing."),
+              "events missing at the end of the chain": N_("Events are missing at the end."),
+              "previous hash does not match (removed or reordered)":
+                  N_("An event was removed or reordered."),
+              "hash does not match (changed)": N_("An event was changed.")},
+    "entity": {
+        "applicant": N_("Applicant"), "application": N_("Case"),
+        "disbursement": N_("Disbursement"), "document": N_("Document"),
+        "follow_up": N_("Follow-up"), "keyring": N_("Keys"), "network_peer": N_("Partner fund"),
+        "network_referral": N_("Referral"), "placement": N_("Placement"),
+        "programme": N_("Programme"), "relocation": N_("Relocation"), "shelter": N_("House"),
+        "staff_user": N_("Staff member"), "statement": N_("Bank statement"),
+        "visa_case": N_("Visa case")},
+    "action": {
+        "applicant.erased": N_("Personal data erased"),
+        "application.submitted": N_("Request received"),
+        "application.duplicates_flagged": N_("Possible duplicate flagged"),
+        "application.followups_scheduled": N_("Follow-ups scheduled"),
+        "application.info_requested": N_("Question sent to the applicant"),
+        "application.info_answered": N_("The applicant answered"),
+        "case.duplicate_overridden": N_("Duplicate flag overridden"),
+        "case.ineligible_overridden": N_("Not eligible overridden"),
+        "case.note_added": N_("Note added"), "clock.escalated": N_("Clock ran out"),
+        "clock.reminded": N_("Reminder sent"), "review.vote": N_("Vote cast"),
+        "review.escalated": N_("Review escalated"), "review.stuck": N_("Review cannot decide"),
+        "disbursement.created": N_("Payment planned"),
+        "disbursement.set_up": N_("Payment set up"),
+        "disbursement.approval": N_("Payment approved"),
+        "disbursement.released": N_("Payment released"),
+        "disbursement.hold": N_("Payment put on hold"),
+        "disbursement.hold_cleared": N_("Hold cleared"),
+        "disbursement.proof": N_("Proof of payment added"),
+        "disbursement.payout_changed": N_("Payout details changed"),
+        "disbursement.payout_change_approval": N_("Payout change approved"),
+        "disbursement.transfer_after_end": N_("Transfer after the payment ended"),
+        "payout.details": N_("Payout details given"),
+        "document.uploaded": N_("Document uploaded"), "keys.rotated": N_("Keys rotated"),
+        "keys.rotation_requested": N_("Key rotation requested"),
+        "money.batch_exported": N_("Payment batch exported"),
+        "money.batch_sent": N_("Payment batch sent"), "money.budget": N_("Budget set"),
+        "money.statement_imported": N_("Bank statement imported"),
+        "money.statement_confirmed": N_("Bank statement confirmed"),
+        "network.peer.linked": N_("Partner fund linked"),
+        "programme.created": N_("Programme created"),
+        "programme.changed": N_("Programme rules changed"),
+        "programme.panel_set": N_("Panel set"), "relocation.created": N_("Relocation linked"),
+        "shelter.created": N_("House added"), "shelter.matched": N_("Beds held"),
+        "shelter.extended": N_("Stay extended"), "shelter.nights_closed": N_("Nights closed"),
+        "staff.created": N_("Staff member added"), "staff.enabled": N_("Access enabled"),
+        "staff.disabled": N_("Access disabled"), "staff.reset": N_("Password reset"),
+        "staff.role_changed": N_("Role changed"),
+        "staff.language_changed": N_("Language changed"),
+        "visa.item": N_("Checklist item changed"), "visa.item_filed": N_("Document filed"),
+        "visa.dossier_approved": N_("Dossier approved"),
+        "visa.review_rejected": N_("Visa request not supported"),
+        "visa.appointment_moved": N_("Appointment moved"),
+        "visa.travel_planned": N_("Travel planned"),
+        "visa.warning_overridden": N_("Warning overridden")},
 }
 KINDS = tuple(WORDS)
 
@@ -197,5 +277,8 @@ def words(code: Any, kind: str, gettext: Any = None) -> str:
     found = word(code, kind)
     if found is not None:
         return tr(found)
-    text = str(code).replace("_", " ").strip()
+    text = str(code).strip()
+    if " " in text:  # already words (a reason she typed, a sentence): shown as it is
+        return text
+    text = text.replace("_", " ").replace(".", " ")
     return text[:1].upper() + text[1:]
