@@ -20,6 +20,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(programme_app, name="programme")
+network_app = typer.Typer(help="The network of funds (docs/network.md).", no_args_is_help=True)
+app.add_typer(network_app, name="network")
 
 
 def prepare_runtime() -> None:
@@ -201,6 +203,15 @@ def programme_show(slug: str) -> None:
                               "at": v.created_at.isoformat()}
                              for v in repository.versions(session, programme.id)]
     typer.echo(json.dumps(shown, indent=2, sort_keys=True, default=str))
+
+
+@network_app.command("keys")
+def network_keys() -> None:
+    """This instance's public keys (made on first use) and their fingerprints."""
+    from models.network.keys import identity
+    me = identity()
+    typer.echo(f"sign_public={me.sign_public}\nbox_public={me.box_public}")
+    typer.echo(f"sign_fingerprint={me.sign_fingerprint}\nbox_fingerprint={me.box_fingerprint}")
 
 
 @audit_app.command("verify")

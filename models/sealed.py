@@ -19,6 +19,7 @@ from models.applications.tables import Applicant, Application, Document, InfoReq
 from models.applications.casework_tables import CaseNote
 from models.money.payout_tables import PayoutDetail
 from models.money.tables import Disbursement
+from models.network.tables import NetworkKeys, Referral
 from models.people.tables import StaffUser
 from models.reviews.tables import Vote
 from models.shelter.tables import Shelter
@@ -36,6 +37,9 @@ KEYRING: list[tuple[type[SQLModel], str, str, str]] = [
     (Shelter, "region_enc", "shelter", "region"),
     (Shelter, "address_enc", "shelter", "address"),
     (Shelter, "contact_enc", "shelter", "contact"),
+    (NetworkKeys, "sign_private_enc", "network_keys", "sign_private"),
+    (NetworkKeys, "box_private_enc", "network_keys", "box_private"),
+    (Referral, "payload_enc", "network_referral", "payload"),
 ]
 
 DATA_KEY: list[tuple[type[SQLModel], str]] = [
@@ -45,4 +49,5 @@ DATA_KEY: list[tuple[type[SQLModel], str]] = [
     (CaseNote, "text_enc"),  # a caseworker's notes and reasons (issue 15)
 ]
 
-TOKEN_KEY: list[tuple[type[SQLModel], str]] = [(SubmissionReceipt, "receipt_sealed")]
+TOKEN_KEY: list[tuple[type[SQLModel], str]] = [(SubmissionReceipt, "receipt_sealed"),
+                                               (Referral, "receipt_sealed")]
