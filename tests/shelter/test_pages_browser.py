@@ -75,14 +75,14 @@ def test_coordinator_desk_house_and_placement(page, coordinator_site) -> None:  
     page.click("form.stack button[type=submit]")
     assert "The house was added." in page.inner_text(".flash")
     assert "Test Street 3" in page.inner_text("dl.facts")  # coordinators see the address
-    assert page.locator("ol.month li").count() == 28
+    assert page.locator("table.calendar td.night").count() == 28  # a grid of nights
     page.screenshot(path=str(shots / "shelter-house-calendar.png"), full_page=True)
     assert accessible(page)
 
     page.goto(f"{url}/staff/shelters/cases/{case_id}")
     ranked = page.locator("#ranked + table tbody tr")
     assert "Test House North" in ranked.first.inner_text()
-    assert "does not accept children" in page.inner_text("#ranked + table")
+    assert "Does not take children" in page.inner_text("#ranked + table")
     page.screenshot(path=str(shots / "shelter-case-matches.png"), full_page=True)
     assert accessible(page)
     ranked.first.locator("button").click()
