@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.encoders import jsonable_encoder
 from sqlmodel import select
 
 from api.auth import require_roles
 from api.deps import SessionDep
 from models.core.errors import NotFound
-from models.money import ledger, outcomes, reconcile, repository, service
+from models.money import ledger, outcomes, payout, reconcile, repository, service
 from models.money.schemas import (
     ApproveIn, BudgetIn, DisbursementOut, EndIn, HoldIn, ReferenceIn, SetUpIn, major, minor,
 )
@@ -26,8 +27,20 @@ router = APIRouter(tags=["money"])
 Finance = Annotated[StaffUser, Depends(require_roles("finance"))]
 
 
-def _out(session: Any, d: Any) -> dict:
-    return DisbursementOut.of(d, len(repository.approvals(session, d.id))).model_dump(mode="json")
+def _out(session: Any, d: Any, *, whole: bool = True) -> dict:
+    """Finance only (every route here): the destination whole on one disbursement, her
+    payout details, an open change side by side (masked) and other applicants sharing the
+    destination; lists carry the masked destination only (issue 17)."""
+    out = DisbursementOut.of(d, len(repository.approvals(session, d.id))).model_dump(mode="json")
+    found = payout.destination_for_finance(session, d)
+    out["destination_masked"] = found["masked"] or None
+    out["payout_duplicates"] = len(found["duplicates"])
+    out["payout_changed"] = found["change"] is not None
+    if whole:
+        out["destination"] = found["destination"]
+        out["payout"] = jsonable_encoder({k: found[k] for k in (
+            "fields", "stored", "duplicates", "change")})
+    return out
 
 
 def _act(session: Any, fn: Callable[..., Any], **kwargs: Any) -> dict:
@@ -46,7 +59,7 @@ def list_disbursements(session: SessionDep, user: Finance,
     rows = repository.listing(session, status=status or None, rail=rail or None,
                               currency=(currency or "").upper() or None,
                               programme_id=programme_id or None)
-    return [_out(session, d) for d in rows]
+    return [_out(session, d, whole=False) for d in rows]
 
 
 @router.get("/disbursements/{disbursement_id}", summary="One disbursement (addition)")

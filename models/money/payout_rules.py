@@ -255,9 +255,13 @@ def last_digits(text: str | None, n: int = 4) -> str:
 
 
 def masked(destination: str | None, n: int = 4) -> str:
-    """`•••• 5678`: only the last characters of a number (or of any destination) shown."""
-    tail = last_digits(destination, n)
-    return f"•••• {tail}" if tail else ""
+    """`•••• 5678`: the last characters of the destination's first number (phone, IBAN,
+    account, invoice) only; a destination without a number (a name and a city): initials."""
+    numbers = [t for t in re.findall(r"[\w+\-]+", destination or "")
+               if any(c.isdigit() for c in t)]
+    if numbers:
+        return f"•••• {last_digits(numbers[0], n)}"
+    return _initials(destination or "")
 
 
 def _initials(text: str) -> str:
