@@ -56,7 +56,8 @@ def _purposes(status: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
 
 def view_page(request: Request, session: Session, receipt: str, *, lang: str,
-              notice: str | None = None, error: str | None = None) -> HTMLResponse:
+              notice: str | None = None, error: str | None = None,
+              extra: dict[str, Any] | None = None) -> HTMLResponse:
     status = public_status(session=session, receipt=receipt, lang=lang,
                            translate=gettext_for(lang))
     visa = (status.get("outcome") or {}).get("visa") or {}
@@ -64,8 +65,8 @@ def view_page(request: Request, session: Session, receipt: str, *, lang: str,
     return page(request, "public/status_view.html", {
         "status": status, "receipt": receipt, "notice": notice, "error": error,
         "purposes": _purposes(status, lang), "switch_form": "status-form",
-        "appointment_place": place},
-        lang=lang, status_code=422 if error else 200)
+        "appointment_place": place, **(extra or {})},  # extra: e.g. the payout form's
+        lang=lang, status_code=422 if error else 200)       # values and errors (issue 17)
 
 
 def _wrong(request: Request, session: Session, lang: str) -> HTMLResponse:
