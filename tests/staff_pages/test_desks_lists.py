@@ -3,8 +3,10 @@ the receipt look-up by POST, HTML errors under /staff (JSON under /api), the log
 the e-mail typed."""
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pyotp
 import pytest
@@ -13,6 +15,8 @@ from fastapi.testclient import TestClient
 from models.applications.tables import Applicant
 from models.core import crypto
 from models.core.db import session_scope
+from models.core.settings import reset_settings
+from tests.conftest import _use_database
 from tests.reviews import factories as f
 
 
@@ -26,9 +30,11 @@ def _count(html: str, key: str) -> int:
     return int(found.group(1))
 
 
-@pytest.fixture
-def world(sqlite_url: str):  # noqa: ANN201
-    """60 grants in triage (5 of them from country BO), 3 in review, staff of each role."""
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """60 grants in triage (5 of them from country BO), 3 in review, staff of each role, each
+    signed in once on a client of her own (a code works once: no second sign-in per person)."""
+    _use_database(f"sqlite:///{tmp_path_factory.mktemp('desks') / 'amparo.db'}")
     with session_scope() as s:
         prog = f.programme(s)
         people = {}
@@ -47,8 +53,16 @@ def world(sqlite_url: str):  # noqa: ANN201
         for _ in range(3):
             f.application(s, prog=prog, status="in_review", due_in=timedelta(hours=-2))
     from api.app import create_app
-    with TestClient(create_app()) as client:
-        yield client, people, {"receipt": receipt, "first": first}
+    app = create_app()
+    clients = {role: TestClient(app) for role in people}
+    for role, client in clients.items():
+        login(client, *people[role])
+    try:
+        yield SimpleNamespace(app=app, clients=clients, people=people, receipt=receipt,
+                              first=first)
+    finally:
+        os.environ.pop("AMPARO_DATABASE_URL", None)
+        reset_settings()
 
 
 def login(client: TestClient, email: str, secret: str) -> None:
@@ -61,8 +75,7 @@ def login(client: TestClient, email: str, secret: str) -> None:
 
 class TestDesks:
     def test_caseworker_desk_counts_triage_most_urgent_first(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people["caseworker"])
+        client, people, ids = world.clients["caseworker"], world.people, world
         home = client.get("/staff/")
         assert home.status_code == 200
         assert _count(home.text, "triage") == 60
@@ -70,8 +83,7 @@ class TestDesks:
         assert "Welcome" not in home.text
 
     def test_admin_desk_people_programmes_audit_and_stalled_work(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people["admin"])
+        client, people, ids = world.clients["admin"], world.people, world
         home = client.get("/staff/")
         assert _count(home.text, "people") == 5
         assert _count(home.text, "programmes") == 1
@@ -81,16 +93,14 @@ class TestDesks:
 
     @pytest.mark.parametrize("role", ["finance", "visa_officer", "shelter_coordinator"])
     def test_other_desks_answer(self, world, role: str) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people[role])
+        client = world.clients[role]
         home = client.get("/staff/")
         assert home.status_code == 200 and 'class="desk-section"' in home.text
 
 
 class TestCaseList:
     def test_counts_and_page_two(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people["caseworker"])
+        client, people, ids = world.clients["caseworker"], world.people, world
         first = client.get("/staff/cases?status=submitted")
         assert "Showing 1–50 of 60" in first.text
         assert 'href="/staff/cases?status=submitted&amp;page=2"' in first.text
@@ -101,30 +111,27 @@ class TestCaseList:
         assert "of 63" in everything.text
 
     def test_search_by_country_id_and_date(self, world) -> None:  # noqa: ANN001
-        client, people, ids = world
-        login(client, *people["caseworker"])
+        client, people, ids = world.clients["caseworker"], world.people, world
         assert "Showing 1–5 of 5" in client.get("/staff/cases?country=bo").text
-        by_id = client.get(f"/staff/cases?q={ids['first'][:10]}")
-        assert "Showing 1–1 of 1" in by_id.text and ids["first"] in by_id.text
+        by_id = client.get(f"/staff/cases?q={ids.first[:10]}")
+        assert "Showing 1–1 of 1" in by_id.text and ids.first in by_id.text
         assert "Nothing found." in client.get("/staff/cases?until=2001-01-01").text
         assert "of 63" in client.get("/staff/cases?since=2001-01-01&page=x").text
 
     def test_receipt_by_post_leads_to_the_case_and_stays_out_of_urls(self, world) -> None:  # noqa: ANN001
-        client, people, ids = world
-        login(client, *people["caseworker"])
+        client, people, ids = world.clients["caseworker"], world.people, world
         token = _csrf(client.get("/staff/cases").text)
         found = client.post("/staff/cases/receipt", data={
             "csrf_token": token, "receipt": "7kq2-m9xd-4prt-8hwb-z3nc"}, follow_redirects=False)
         assert found.status_code == 303
-        assert found.headers["location"] == f"/staff/cases/{ids['first']}"
+        assert found.headers["location"] == f"/staff/cases/{ids.first}"
         wrong = client.post("/staff/cases/receipt", data={
             "csrf_token": token, "receipt": "AAAAAAAAAAAAAAAAAAAA"})
         assert wrong.status_code == 404 and "No case you may see has this receipt" in wrong.text
         assert "AAAAAAAAAAAAAAAAAAAA" not in wrong.text
 
     def test_receipt_look_up_is_for_case_roles(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people["finance"])
+        client, people, ids = world.clients["finance"], world.people, world
         token = _csrf(client.get("/staff/").text)
         resp = client.post("/staff/cases/receipt", data={"csrf_token": token, "receipt": "x"})
         assert resp.status_code == 403
@@ -132,8 +139,7 @@ class TestCaseList:
 
 class TestAdminLists:
     def test_users_search_and_audit_paging(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people["admin"])
+        client, people, ids = world.clients["admin"], world.people, world
         found = client.get("/staff/users?role=finance")
         assert "Showing 1–1 of 1" in found.text and people["finance"][0] in found.text
         assert people["caseworker"][0] not in found.text
@@ -145,29 +151,25 @@ class TestAdminLists:
 
 class TestErrorsAndLogin:
     def test_unknown_staff_page_is_a_page(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        signed_out = client.get("/staff/nope")
+        signed_out = TestClient(world.app).get("/staff/nope")
         assert signed_out.status_code == 404
         assert signed_out.headers["content-type"].startswith("text/html")
         assert "Page not found" in signed_out.text
-        login(client, *people["caseworker"])
-        signed_in = client.get("/staff/nope/deeper")
+        signed_in = world.clients["caseworker"].get("/staff/nope/deeper")
         assert signed_in.status_code == 404 and 'href="/staff/cases"' in signed_in.text
 
     def test_api_keeps_json(self, world) -> None:  # noqa: ANN001
-        client, _, _ = world
-        resp = client.get("/api/v1/nope")
+        resp = TestClient(world.app).get("/api/v1/nope")
         assert resp.status_code == 404
         assert resp.json()["error"]["code"] == "not_found"
 
     def test_expired_staff_form_is_a_page(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
-        login(client, *people["caseworker"])
+        client, people, ids = world.clients["caseworker"], world.people, world
         resp = client.post("/staff/cases/receipt", data={"receipt": "x"})
         assert resp.status_code == 403 and "The form had expired" in resp.text
 
     def test_failed_login_keeps_the_email(self, world) -> None:  # noqa: ANN001
-        client, people, _ = world
+        client, people = TestClient(world.app), world.people
         token = _csrf(client.get("/staff/login").text)
         bad = client.post("/staff/login", data={"csrf_token": token, "email": people["admin"][0],
                                                 "password": "wrong password!!", "otp": "000000"})
