@@ -107,6 +107,10 @@ def create_app() -> FastAPI:
     app.include_router(account_page.router)  # /staff/account: her language
     from api.pages import operations as operations_page
     app.include_router(operations_page.router)  # /staff/operations: keys, runner, outbox
+    from api.pages import recovery as recovery_page
+    app.include_router(recovery_page.router)  # an admin makes a person's recovery codes
+    from api.pages import status_payout
+    app.include_router(status_payout.router)  # /status/payout: her payout details (issue 17)
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance, staff_admin):
         app.include_router(page.router)

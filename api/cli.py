@@ -170,6 +170,16 @@ def user_reset(email: str) -> None:
     typer.echo(f"totp_secret={out[1]}")
 
 
+@user_app.command("recovery-codes")
+def user_recovery_codes(email: str) -> None:
+    """Ten one-time recovery codes (printed once) for a lost phone; unused old ones void."""
+    from models.people.recovery import issue_codes
+    out: list[str] = []
+    _with_user(email, lambda s, u: out.extend(issue_codes(s, user_id=u.id, actor_id="cli")))
+    for code in out:
+        typer.echo(code)
+
+
 @programme_app.command("list")
 def programme_list() -> None:
     """Every programme: slug, version, active or not, currency, cap, kinds, name."""

@@ -5,6 +5,7 @@ Each domain area adds its own `tables` module here, one line.
 from models.core import audit, notices, outbox, ratelimit  # noqa: F401
 from models.programmes import tables as programme_tables  # noqa: F401
 from models.people import tables as people_tables  # noqa: F401
+from models.people import recovery as recovery_tables  # noqa: F401 - recovery codes
 from models.applications import tables as application_tables  # noqa: F401
 from models.applications import casework_tables  # noqa: F401 - case notes
 from models.reviews import tables as review_tables  # noqa: F401

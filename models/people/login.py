@@ -14,7 +14,8 @@ from __future__ import annotations
 from models.core import ratelimit
 from models.core.db import session_scope
 from models.core.errors import TooManyRequests, Unauthorized
-from models.people.service import check_credentials, record_login
+from models.people import recovery
+from models.people.service import check_credentials, check_password, record_login
 from models.people.tables import StaffUser
 
 
@@ -26,19 +27,37 @@ def sign_in(*, client: str, email: str, password: str, otp: str) -> StaffUser:
                    ratelimit.wait_seconds(session, ratelimit.LOGIN_ACCOUNT, client, account))
         if wait:
             raise TooManyRequests(retry_after=wait)
-        try:
-            user, step = check_credentials(session, email=account, password=password, otp=otp)
-        except Unauthorized:
-            user, step = None, 0
+        user, step, code_id = _check(session, account, password, otp)
     with session_scope() as session:
         if user is not None:
-            try:
-                signed_in = record_login(session, user_id=user.id, step=step)
-            except Unauthorized:  # the same code, spent by a login a moment earlier
-                signed_in = None
-            else:
+            signed_in = _record(session, user.id, step, code_id)
+            if signed_in is not None:
                 ratelimit.forget(session, ratelimit.LOGIN_ACCOUNT, client, account)
                 return signed_in
         ratelimit.failed(session, ratelimit.LOGIN_CLIENT, client)
         ratelimit.failed(session, ratelimit.LOGIN_ACCOUNT, client, account)
     raise Unauthorized("wrong e-mail, password or code")
+
+
+def _check(session, account: str, password: str,  # noqa: ANN001
+           otp: str) -> tuple[StaffUser | None, int, str | None]:
+    """(user, TOTP step, recovery code id) when the password and the code are right."""
+    try:
+        if recovery.looks_like_recovery_code(otp):  # her phone is lost: a one-time code
+            user = check_password(session, email=account, password=password)
+            code_id = recovery.unused_code_id(session, user_id=user.id, code=otp)
+            return (user, 0, code_id) if code_id else (None, 0, None)
+        user, step = check_credentials(session, email=account, password=password, otp=otp)
+        return user, step, None
+    except Unauthorized:
+        return None, 0, None
+
+
+def _record(session, user_id: str, step: int, code_id: str | None) -> StaffUser | None:  # noqa: ANN001
+    """Spend the TOTP step or the recovery code; None when a login a moment earlier did."""
+    if code_id is not None:
+        return recovery.sign_in_with_code(session, user_id=user_id, code_id=code_id)
+    try:
+        return record_login(session, user_id=user_id, step=step)
+    except Unauthorized:
+        return None

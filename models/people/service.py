@@ -67,6 +67,16 @@ def check_credentials(session: Session, *, email: str, password: str,
                       otp: str) -> tuple[StaffUser, int]:
     """The user and the TOTP time step her code matched; Unauthorized otherwise. Reads only
     (the argon2 check is slow: callers run it outside any write transaction)."""
+    user = check_password(session, email=email, password=password)
+    step = _totp_step(totp_secret_of(user), str(otp).strip())
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        raise Unauthorized("wrong e-mail, password or code")  # wrong, or already used
+    return user, step
+
+
+def check_password(session: Session, *, email: str, password: str) -> StaffUser:
+    """The active user with this e-mail and password; Unauthorized otherwise (the same time
+    whether the e-mail exists or not). Reads only."""
     user = session.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -75,10 +85,7 @@ def check_credentials(session: Session, *, email: str, password: str,
         ok = False
     if not ok or not user or not user.active:
         raise Unauthorized("wrong e-mail, password or code")
-    step = _totp_step(totp_secret_of(user), str(otp).strip())
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        raise Unauthorized("wrong e-mail, password or code")  # wrong, or already used
-    return user, step
+    return user
 
 
 def _totp_step(secret: str, code: str) -> int | None:

@@ -1,5 +1,5 @@
 """console: the last state of background jobs (the sweep, a key rotation) for the
-operations page (issue 14)
+operations page, and staff recovery codes (issue 14)
 
 Revision ID: 0017_console
 Revises: 0016_desks_shelter_visa
@@ -24,7 +24,23 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name')
     )
+    op.create_table('staff_recovery_code',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code_hash')
+    )
+    with op.batch_alter_table('staff_recovery_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_recovery_code_user_id'), ['user_id'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('staff_recovery_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_recovery_code_user_id'))
+    op.drop_table('staff_recovery_code')
     op.drop_table('operation_state')
