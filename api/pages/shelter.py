@@ -21,7 +21,9 @@ from models.core.base import utcnow
 from models.core.errors import AmparoError, NotFound
 from models.shelter import repository as repo
 from models.shelter import stays
-from models.shelter.casework import calendar_weeks, case_details, readable
+from forms.web.common import LANGUAGE_NAMES
+from models.shelter.casework import (FEATURE_WORDS, STATUS_WORDS, calendar_weeks, case_details,
+                                     readable)
 from models.shelter.schemas import CheckOutIn, ClosedNightsIn, ExtendIn, HoldIn, ShelterIn
 from models.shelter.service import (create_shelter, get_shelter, matches, need_of,
                                     place_hold, release_hold, set_closed_nights)
@@ -100,7 +102,7 @@ def _house(request: Request, session: SessionDep, user: Any, shelter_id: str, *,
     nights = free_by_night(session, [house], start, 28)[house.id]
     return staff_page(request, "staff/shelter/house.html",
                       {"house": shelter_view(house, private=True), "nights": nights,
-                       "weeks": calendar_weeks(nights),
+                       "weeks": calendar_weeks(nights), "words": FEATURE_WORDS,
                        "start": start, "prev": start - timedelta(days=28),
                        "next": start + timedelta(days=28), "error": error,
                        "flash": _flash(request)}, user=user, status_code=status_code)
@@ -142,7 +144,8 @@ def _case(request: Request, session: SessionDep, user: Any, application_id: str,
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     ctx: dict[str, Any] = {"app": application, "error": error, "fields": fields or {},
                            "flash": _flash(request), "ranked": [], "need": None,
-                           "values": values or {},
+                           "values": values or {}, "words": {**FEATURE_WORDS, **STATUS_WORDS},
+                           "language_names": dict(LANGUAGE_NAMES),
                            "her": case_details(session, application)}
     try:
         ctx["need"] = need_of(session, application)

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
 from api.pages.moves import as_list, posted, run_move
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, deny_unless, staff_language, staff_page
+from forms.web.common import countries
 from api.posted import PostedForm
 from models.applications.tables import Application
 from models.core.errors import Invalid, NotFound
@@ -39,6 +40,10 @@ DONE = {"reviewed": "The panel's decision is recorded.", "item": "The checklist 
         "rejected": "The case was rejected; the reason is recorded."}
 
 
+def _country_names(request: Request, user: Any) -> dict[str, str]:
+    return dict(countries(staff_language(request, user)))
+
+
 def flash(request: Request) -> str | None:
     return DONE.get(request.query_params.get("done", ""))
 
@@ -61,7 +66,8 @@ def render_case(request: Request, session: SessionDep, user: Any, case_id: str, 
            "travel_planned": case.travel_planned,
            "relocation": relocation_repo.relocation_of(session, case.application_id),
            "choices": link_choices(session, application) if application else {},
-           "siblings": repo.cases_of(session, case.application_id), "flash": flash(request)}
+           "siblings": repo.cases_of(session, case.application_id), "flash": flash(request),
+           "words": desk.WORDS, "countries": _country_names(request, user)}
     return staff_page(request, "staff/visa/case.html", ctx, user=user,
                       status_code=status_code)
 
@@ -77,7 +83,8 @@ def review_page(request: Request, session: SessionDep, user: Any, application_id
         "app": desk.review_view(session, application), "cases": cases,
         "reject_reasons": desk.REJECT_REASONS, "warning_words": WORDS,
         "rejected_for": desk.rejection_reason(session, application.id), "error": error,
-        "fields": fields or {}, "values": values or {}, "flash": flash(request)},
+        "fields": fields or {}, "values": values or {}, "flash": flash(request),
+        "words": desk.WORDS, "countries": _country_names(request, user)},
         user=user, status_code=status_code)
 
 

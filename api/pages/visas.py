@@ -22,6 +22,7 @@ from models.core.errors import Invalid, NotFound
 from models.relocation.service import create_relocation, get_relocation
 from models.relocation.views import relocation_view
 from models.visas import hooks  # noqa: F401 - the `visa_item` upload and next steps
+from models.visas import desk
 from models.visas import repository as repo
 from models.visas import service
 from models.visas.schemas import (AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, ReviewIn,
@@ -177,4 +178,5 @@ def relocation_page(relocation_id: str, request: Request, session: SessionDep,
     except NotFound:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     return staff_page(request, "staff/visa/relocation.html",
-                      {"relocation": view, "flash": flash(request)}, user=user)
+                      {"relocation": view, "flash": flash(request), "words": desk.WORDS},
+                      user=user)

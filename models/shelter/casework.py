@@ -16,10 +16,13 @@ from models.shelter.matching import Match, Need, _same_place
 # (msgid, parameters): the template translates the msgid, then fills the parameters.
 Line = tuple[str, dict[str, Any]]
 
-FEATURE_WORDS = {"children": "takes children", "step_free": "step-free access",
+FEATURE_WORDS = {"children": "children", "step_free": "step-free access",
                  "lgbtiq_safe": "LGBTIQ+-safe", "women_only": "women only",
                  "pets": "pets allowed", "medical_care": "medical care on site",
                  "psychosocial_support": "psychosocial support"}
+STATUS_WORDS = {"matching": "looking for a house", "held": "beds held",
+                "checked_in": "checked in", "checked_out": "checked out",
+                "follow_up": "follow-up", "risk_assessed": "risk assessed"}
 FIT = {"best": "Best fit", "good": "Good fit", "fits": "Fits", "no": "Cannot take this case"}
 
 

@@ -81,3 +81,12 @@ def items_for(checklist: Checklist, *, member: int) -> list[ItemSpec]:
 REFUSAL_REASONS = ("insufficient_funds", "purpose_not_justified", "return_doubted",
                    "documents_incomplete", "security_concern", "no_link_to_country",
                    "quota_reached", "other")
+
+# What people read for each code (English msgids; the pages translate them).
+REFUSAL_WORDS = {"insufficient_funds": "Not enough funds shown",
+                 "purpose_not_justified": "Purpose not justified",
+                 "return_doubted": "Return doubted", "documents_incomplete": "Documents incomplete",
+                 "security_concern": "Security concern",
+                 "no_link_to_country": "No link to the country",
+                 "quota_reached": "Quota reached", "other": "Another reason"}
+PROBLEM_WORDS = {"expires_too_soon": "The passport expires too soon"}

@@ -14,14 +14,28 @@ from models.applications.tables import Applicant, Application
 from models.core import audit
 from models.core.errors import Conflict, Invalid, NotFound
 from models.visas import service
-from models.visas.checklists import checklist_for
+from models.visas.checklists import PROBLEM_WORDS, REFUSAL_WORDS, checklist_for
 from models.visas.schemas import CaseDateCheck, ItemStateIn
 from models.visas.tables import VisaCase, VisaItem, VisaReason
-from models.visas.warnings import OVERRIDE_REASONS, overridden, visa_request, warnings_of
+from models.visas.warnings import (OVERRIDE_REASONS, OVERRIDE_WORDS, overridden, visa_request,
+                                   warnings_of)
 
-REJECT_REASONS = ("not_eligible", "threat_not_established", "other_route_better",
-                  "duplicate_request", "destination_not_possible", "security_concern")
+REJECT_WORDS = {
+    "not_eligible": "Not eligible for this programme",
+    "threat_not_established": "The threat is not established",
+    "other_route_better": "Another kind of help fits better",
+    "duplicate_request": "She asked already (duplicate)",
+    "destination_not_possible": "No visa is possible for this destination",
+    "security_concern": "Security concern"}
+REJECT_REASONS = tuple(REJECT_WORDS)
 BULK_STATES = ("accepted", "rejected", "waived")
+STATUS_WORDS = {"in_review": "in review", "risk_assessed": "risk assessed",
+                "needs_info": "needs information", "info_requested": "information requested",
+                "documents": "gathering documents", "ready": "ready to lodge",
+                "checked_in": "checked in", "checked_out": "checked out",
+                "follow_up": "follow-up", "matching": "looking for a house",
+                "held": "beds held", "travel": "travelling", "disbursing": "being paid"}
+WORDS = {**STATUS_WORDS, **REFUSAL_WORDS, **PROBLEM_WORDS, **OVERRIDE_WORDS, **REJECT_WORDS}
 
 
 def review_view(session: Session, application: Application) -> dict[str, Any]:

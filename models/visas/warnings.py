@@ -27,8 +27,13 @@ WORDS = {"passport_expired": "The passport has expired.",
          "passport_too_short": "The passport expires less than 6 months after the arrival.",
          "travel_too_soon": "The journey is planned less than 15 days ahead: embassies "
                             "usually need at least 15 days."}
-OVERRIDE_REASONS = ("renewal_under_way", "embassy_accepts", "urgent_procedure",
-                    "travel_date_will_move", "protection_outweighs")
+OVERRIDE_WORDS = {
+    "renewal_under_way": "A new passport is on its way",
+    "embassy_accepts": "The embassy confirmed it accepts this",
+    "urgent_procedure": "The embassy's urgent procedure applies",
+    "travel_date_will_move": "The journey's date will move",
+    "protection_outweighs": "Her protection cannot wait: the panel accepts the risk"}
+OVERRIDE_REASONS = tuple(OVERRIDE_WORDS)
 
 
 def visa_request(session: Session, application: Application) -> dict[str, Any]:

@@ -100,7 +100,7 @@ def test_the_calendar_is_a_grid_of_nights(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
     _login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
     html = client.get(f"/staff/shelters/{ids['flat']}").text
-    assert '<table class="calendar"' in html and "0/6 taken" not in html
+    assert '<table class="nights"' in html and "0/6 taken" not in html
     assert html.count('class="night ') >= 28 and "6 free" in html
     assert ">Mon<" in html and ">Sun<" in html
 

@@ -75,7 +75,7 @@ def test_coordinator_desk_house_and_placement(page, coordinator_site) -> None:  
     page.click("form.stack button[type=submit]")
     assert "The house was added." in page.inner_text(".flash")
     assert "Test Street 3" in page.inner_text("dl.facts")  # coordinators see the address
-    assert page.locator("table.calendar td.night").count() == 28  # a grid of nights
+    assert page.locator("table.nights td.night").count() == 28  # a grid of nights
     page.screenshot(path=str(shots / "shelter-house-calendar.png"), full_page=True)
     assert accessible(page)
 
