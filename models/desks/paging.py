@@ -54,6 +54,13 @@ class Page(Generic[T]):
     def number(self) -> int:
         return self.paging.page
 
+    @property
+    def query(self) -> dict[str, Any]:
+        """What a link to another page of this list keeps: the search and the page size."""
+        if self.paging.per_page != PER_PAGE:
+            return {**self.params, "per_page": self.paging.per_page}
+        return dict(self.params)
+
 
 def _int(value: Any, default: int, low: int, high: int) -> int:
     try:
