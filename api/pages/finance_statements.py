@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.finance_view import helpers
+from forms.words import N_
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import CappedUpload, PostedForm
 from api.upload import file_bytes
@@ -25,13 +26,14 @@ from models.people.tables import StaffUser
 
 router = APIRouter(include_in_schema=False)
 BASE = "/staff/finance/statements"
-PRESET_WORDS = {"mobile_money_mpesa": "M-Pesa organisation statement (mobile money)",
-                "bank_wise": "Wise statement (bank transfer)",
-                "generic": "Another CSV: I name its columns"}
-OUTCOME_WORDS = {"matched": "Matched", "amount_differs": "Amount or currency differs",
-                 "unknown_reference": "No payment of ours", "reference_twice":
-                 "Reference on several lines", "already_confirmed": "Already confirmed",
-                 "not_payable": "Not payable now (ended or on hold)"}
+PRESET_WORDS = {"mobile_money_mpesa": N_("M-Pesa organisation statement (mobile money)"),
+                "bank_wise": N_("Wise statement (bank transfer)"),
+                "generic": N_("Another CSV: I name its columns")}
+OUTCOME_WORDS = {"matched": N_("Matched"), "amount_differs": N_("Amount or currency differs"),
+                 "unknown_reference": N_("No payment of ours"),
+                 "reference_twice": N_("Reference on several lines"),
+                 "already_confirmed": N_("Already confirmed"),
+                 "not_payable": N_("Not payable now (ended or on hold)")}
 FIELDS = ("rail", "preset", "reference_column", "amount_column", "currency_column")
 
 

