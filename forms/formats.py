@@ -94,4 +94,4 @@ def install(env: Environment) -> None:
     env.filters["datetime"] = pass_context(lambda ctx, v: when(v, _lang(ctx)))
     env.filters["date"] = pass_context(lambda ctx, v: day(v, _lang(ctx)))
     env.filters["yesno"] = pass_context(
-        lambda ctx, v: translations(_lang(ctx)).gettext("yes" if v else "no"))
+        lambda ctx, v: in_words(bool(v), "flag", translations(_lang(ctx)).gettext))

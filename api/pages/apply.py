@@ -25,6 +25,9 @@ from forms.web.schema import KINDS, N_, TITLES, fields_for, sections_for
 from forms.web.validate import form_values, to_application, validate
 from models.applications.service import submit_grouped
 from models.core.crypto import normalise_receipt
+from models.core.currency import to_major
+from models.core.db import session_scope
+from models.programmes.service import programme_facts
 from models.core.errors import AmparoError, NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +46,16 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def limits() -> dict[str, Any] | None:
+    """The default programme's cap per case and currency (the form says them), or None."""
+    try:
+        with session_scope(read_only=True) as session:
+            facts = programme_facts(session, None)
+    except NotFound:
+        return None
+    return {"cap": to_major(facts.cap_minor, facts.currency), "currency": facts.currency}
+
+
 def form_page(request: Request, kind: str, *, lang: str, values: dict | None = None,
               errors: dict | None = None, submission: str | None = None,
               notice: str | None = None, status_code: int = 200) -> HTMLResponse:
@@ -50,7 +63,8 @@ def form_page(request: Request, kind: str, *, lang: str, values: dict | None = N
         "kind": kind, "title": TITLES[kind], "sections": sections_for(kind),
         "fields": fields_for(kind), "values": values or {}, "errors": errors or {},
         "submission": submission or new_token(), "countries": countries(lang),
-        "notice": notice, "switch_form": "appform"}, lang=lang, status_code=status_code)
+        "notice": notice, "switch_form": "appform",
+        "limits": limits() if kind == "grant" else None}, lang=lang, status_code=status_code)
 
 
 def receipt_page(request: Request, receipt: str, *, lang: str,
@@ -91,7 +105,9 @@ def pdf_form(request: Request, kind: str) -> Response:
 def submit(request: Request, kind: str, values: dict[str, Any], *,
            lang: str, token: str) -> HTMLResponse:
     """Validate; on success store once (the token makes a repeat harmless) and show the receipt."""
-    data, errors = validate(kind, to_application(kind, values, lang))
+    shown = limits() if kind == "grant" else None
+    cap = (shown["cap"], shown["currency"]) if shown else None
+    data, errors = validate(kind, to_application(kind, values, lang), cap=cap)
     if data is None:
         return form_page(request, kind, lang=lang, values=values, errors=errors,
                          submission=token, status_code=422)

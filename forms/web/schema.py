@@ -97,7 +97,7 @@ ENDORSER = Section(N_("Someone who can vouch for you"), (
 REQUESTS: dict[str, Section] = {
     "grant": Section(N_("What you ask for"), (
         WebField("request.amount", "decimal", N_("Amount"), N_("Numbers only, e.g. 3000."),
-                 required=True, maxlength=12),
+                 required=True, maxlength=20),
         WebField("request.currency", "select", N_("Currency"), required=True,
                  options=CURRENCIES),
         WebField("request.purpose", "textarea", N_("What will the money pay for?"),

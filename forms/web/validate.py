@@ -7,10 +7,12 @@ round trip shows every problem.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
+from forms.web.numbers import OVER_CAP, over_cap, parse_amount  # noqa: F401
 from forms.web.schema import N_, WebField, fields_for
 from models.applications.schemas import REQUEST_MODELS, ApplicationIn
 
@@ -42,6 +44,7 @@ FALLBACK = N_("This does not look right. Please check it.")
 REACH = N_("Give an e-mail address or a phone number.")
 CHILDREN = N_("There must be at least one adult: children must be fewer than people.")
 ENDORSER_CONTACT = N_("Please say how to reach the person who vouches for you.")
+KEPT = 32768  # characters of one answer kept to show again: the body cap is the real limit
 
 
 def form_values(kind: str, form: Mapping[str, Any], getlist: Callable[[str], list]) -> Values:
@@ -53,7 +56,7 @@ def form_values(kind: str, form: Mapping[str, Any], getlist: Callable[[str], lis
             values[field.name] = [v for v in getlist(field.name) if v in allowed]
         else:
             raw = form.get(field.name, "")
-            values[field.name] = raw.strip()[:8000] if isinstance(raw, str) else ""
+            values[field.name] = raw.strip()[:KEPT] if isinstance(raw, str) else ""
     return values
 
 
@@ -64,7 +67,7 @@ def _put(target: dict[str, Any], path: str, value: Any) -> None:
     target[last] = value
 
 
-def _converted(field: WebField, raw: Any) -> Any:
+def _converted(field: WebField, raw: Any, lang: str = "en") -> Any:
     """None drops the key so pydantic's default applies."""
     if field.type == "checkbox":
         return raw in ("on", "true", "1", "yes")
@@ -73,14 +76,14 @@ def _converted(field: WebField, raw: Any) -> Any:
     if raw == "":
         return None
     if field.type == "decimal":
-        return raw.replace(" ", "").replace(",", ".")
+        return parse_amount(raw, lang)
     return raw
 
 
 def to_application(kind: str, values: Values, lang: str) -> dict[str, Any]:
     app: dict[str, Any] = {"kind": kind, "language": lang, "request": {}}
     for field in fields_for(kind):
-        value = _converted(field, values.get(field.name, ""))
+        value = _converted(field, values.get(field.name, ""), lang)
         if value is not None:
             _put(app, field.name, value)
     endorser = app.get("endorser")
@@ -117,9 +120,12 @@ def _collect(errors: dict[str, str], exc: ValidationError, kind: str, prefix: tu
         errors.setdefault(path, _message(path, err))
 
 
-def validate(kind: str, application: dict[str, Any]) -> tuple[ApplicationIn | None, dict[str, str]]:
-    """(the valid application, {}) or (None, {field name: English msgid})."""
-    errors: dict[str, str] = {}
+def validate(kind: str, application: dict[str, Any], *, cap: tuple[Decimal, str] | None = None,
+             ) -> tuple[ApplicationIn | None, dict[str, str]]:
+    """(the valid application, {}) or (None, {field name: English msgid}). `cap` (the
+    programme's cap per case in major units, its currency) refuses a larger amount here,
+    before the case could be found "not eligible" for good."""
+    errors: dict[str, str] = over_cap(application, cap)
     try:
         REQUEST_MODELS[kind].model_validate(application.get("request", {}))
     except ValidationError as exc:

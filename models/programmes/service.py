@@ -38,6 +38,8 @@ class ProgrammeFacts:
     id: str
     kinds: tuple[str, ...]
     risk_weights: dict[str, Any]
+    cap_minor: int = 0  # per case, in the currency's minor units (the form says it: issue 16)
+    currency: str = ""
 
 
 # Programmes are seeded configuration read on every intake: keep their facts a short while.
@@ -56,7 +58,8 @@ def programme_facts(session: Session, slug: str | None) -> ProgrammeFacts:
         return hit[1]
     programme = programme_by_slug(session, slug)
     facts = ProgrammeFacts(id=programme.id, kinds=tuple(programme.kinds or ()),
-                           risk_weights=copy.deepcopy(programme.risk_weights or {}))
+                           risk_weights=copy.deepcopy(programme.risk_weights or {}),
+                           cap_minor=programme.cap_minor, currency=programme.currency)
     _facts[key] = (now + FACTS_TTL_SECONDS, facts)
     return facts
 
