@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from forms import formats
+from forms.web import payout as payout_form
 from forms.i18n import RTL, translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -20,6 +21,7 @@ _env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                    autoescape=select_autoescape(["html", "xml"]),
                    extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
 formats.install(_env)  # words(code, kind), money, date, datetime, number, yesno
+payout_form.install(_env)  # payout_fields(rail): the status page's payout form (issue 17)
 
 
 def render_html(template: str, context: dict[str, Any] | None = None, *, lang: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.money.payout_rules import PROVIDER_NAMES
+
 KINDS = ("grant", "shelter", "visa")
 
 
@@ -142,7 +144,48 @@ SUMMARIES = {
 }
 
 
+# How she wants the money (issue 17): optional, grants only; only the chosen rail's fields
+# are kept (forms/web/payout.py). Checked in her country by models/money/payout_rules.py.
+PAYOUT_RAILS = (
+    ("", N_("Not now: I will give them later")),
+    ("mobile_money", N_("Mobile money")),
+    ("bank_wire", N_("Bank transfer")),
+    ("money_transfer_agent", N_("Cash at a money-transfer agent")),
+    ("cash_via_partner", N_("Cash through a partner organisation")),
+    ("vendor_direct", N_("Paid directly to a landlord, lawyer or clinic")),
+    ("stripe_connect", N_("To a partner organisation's Stripe account")),
+)
+PAYOUT = Section(N_("How you want to receive the money"), (
+    WebField("payout.rail", "select", N_("How to pay you"), options=PAYOUT_RAILS),
+    WebField("payout.provider", "select", N_("Mobile-money provider"), N_("For mobile money."),
+             options=(("", N_("Choose a provider")), *sorted(
+                 PROVIDER_NAMES.items(), key=lambda item: item[1].casefold()))),
+    WebField("payout.phone", "tel", N_("Mobile number that receives the money"),
+             N_("For mobile money. With the country code, e.g. +254."), maxlength=40),
+    WebField("payout.account_name", "text", N_("Name on the bank account"),
+             N_("For a bank transfer.")),
+    WebField("payout.iban", "text", N_("IBAN"),
+             N_("For a bank transfer: the IBAN, or else the account number."), maxlength=42),
+    WebField("payout.account_number", "text", N_("Account number"),
+             N_("If your bank has no IBAN."), maxlength=40),
+    WebField("payout.bic", "text", N_("BIC (SWIFT code)"), N_("Optional."), maxlength=11),
+    WebField("payout.pickup_name", "text", N_("Your name as on your ID"),
+             N_("For cash at a money-transfer agent.")),
+    WebField("payout.pickup_city", "text", N_("City where you will collect the cash")),
+    WebField("payout.partner", "text", N_("Partner organisation"),
+             N_("For cash through a partner organisation.")),
+    WebField("payout.vendor_name", "text", N_("Who we pay: landlord, lawyer or clinic"),
+             N_("For paying a bill directly.")),
+    WebField("payout.invoice_reference", "text", N_("Invoice or bill number")),
+    WebField("payout.account", "text", N_("Stripe account id (acct_...)"),
+             N_("Only for partner organisations with a Stripe account.")),
+), hint=N_("Optional: you can also give them later with your receipt code. Only our finance "
+           "staff see them."))
+
+
 def sections_for(kind: str) -> tuple[Section, ...]:
+    if kind == "grant":
+        return (ABOUT_YOU, THREAT, REQUESTS[kind], PAYOUT, ENDORSER)
     return (ABOUT_YOU, THREAT, REQUESTS[kind], ENDORSER)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from forms.web.numbers import OVER_CAP, over_cap, parse_amount  # noqa: F401
+from forms.web.payout import trim_payout
 from forms.web.schema import N_, WebField, fields_for
 from models.applications.schemas import REQUEST_MODELS, ApplicationIn
 
@@ -89,6 +90,7 @@ def to_application(kind: str, values: Values, lang: str) -> dict[str, Any]:
     endorser = app.get("endorser")
     if endorser is not None and not any(endorser.values()):
         app.pop("endorser")
+    trim_payout(app)
     return app
 
 
@@ -110,6 +112,8 @@ def _message(path: str, err: dict) -> str:
         return CHILDREN
     if path == "endorser.contact" and etype in ("missing", "string_too_short"):
         return ENDORSER_CONTACT
+    if etype.startswith("payout_"):  # its message is the msgid (models/money/payout_rules.py)
+        return str(err.get("msg", FALLBACK))
     return MESSAGES.get(etype, FALLBACK)
 
 
