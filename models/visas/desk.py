@@ -85,11 +85,11 @@ def override_warning(*, session: Session, case_id: str, warning: str | None,
     """Accept despite a warning: the officer's reason is kept and audited."""
     case = service.get_case(session, case_id)
     if warning not in warnings_of(session, case):
-        raise Conflict("there is no such warning on this case", code="no_warning")
+        raise Conflict("There is no such warning on this case.", code="no_warning")
     if reason not in OVERRIDE_REASONS:
         raise Invalid("Choose why you override the warning.", fields={"reason": "required"})
     if warning in overridden(session, case.id):
-        raise Conflict("this warning was overridden already", code="already_overridden")
+        raise Conflict("This warning was overridden already.", code="already_overridden")
     row = VisaReason(application_id=case.application_id, case_id=case.id, kind="override",
                      warning=warning, reason=str(reason), created_by=actor_id)
     session.add(row)
@@ -103,7 +103,7 @@ def plan_travel(*, session: Session, case_id: str, on: date, actor_id: str) -> V
     CaseDateCheck.validate_python(on)  # a sane window, as for every date of a case
     case = service.get_case(session, case_id)
     if case.status not in ("documents", "ready", "lodged", "appointment", "granted"):
-        raise Conflict("the journey is planned before the visa is used")
+        raise Conflict("The journey is planned before the visa is used.")
     case.travel_planned = on
     session.add(case)
     audit.record(session, actor=actor_id, action="visa.travel_planned", entity="visa_case",

@@ -96,12 +96,12 @@ def set_item(*, session: Session, case_id: str, item_id: str, data: ItemStateIn,
     if case.status != "documents":
         raise Conflict("the checklist is closed once the dossier is approved")
     if data.state == "received" and not item.document_id:
-        raise Conflict("a document is received with its file: upload the file",
+        raise Conflict("A document is received with its file: upload the file.",
                        code="file_required", fields={"file": "required"})
     if data.state == "accepted" and item.status != "received":
         raise Conflict("only a received document can be accepted")
     if data.state == "accepted" and blocking(session, case, item.code):
-        raise Conflict("a warning blocks accepting this document: override it with a reason",
+        raise Conflict("A warning blocks accepting this document: override it with a reason.",
                        code="warning_open",
                        fields={"warning": ", ".join(blocking(session, case, item.code))})
     if data.state == "waived" and item.required:
@@ -168,7 +168,7 @@ def approve_dossier(*, session: Session, case_id: str, actor_id: str,
                        fields={"items": ", ".join(missing)})
     warnings = open_warnings(session, case)
     if warnings:
-        raise Conflict("a warning is still open: override it with a reason first",
+        raise Conflict("A warning is still open: override it with a reason first.",
                        code="warning_open", fields={"warning": ", ".join(warnings)})
     approvers = set(repo.approvers_of(session, case.id))
     if actor_id in approvers:
