@@ -101,6 +101,8 @@ def create_app() -> FastAPI:
     from api.pages import network as network_pages
     app.include_router(network_api.router, prefix=API_PREFIX)  # peers, referrals (issue 19)
     app.include_router(network_pages.router)  # /staff/network, /status/referral
+    from api.pages import programme_risk
+    app.include_router(programme_risk.router)  # /staff/programmes/{slug}/risk (before {slug})
     app.include_router(programme_pages.router)  # /staff/programmes
     from api.pages import casework as casework_pages
     app.include_router(casework_pages.router)  # /staff/cases/{id}/...: the casework actions
