@@ -224,11 +224,68 @@ def test_suspended_peer_refused_at_once(net: dict[str, Any]) -> None:
         b.api("PATCH", f"/network/peers/{net['a_at_b']}", ADMIN, json={"status": "active"})
 
 
+def _sign_in(page: Any, instance: Instance, email: str) -> None:
+    import pyotp
+    person = instance.deployment.staff[email]
+    for _ in range(3):  # the API may have spent this time step's code: then the next one
+        page.goto(instance.url + "/staff/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(person.password)
+        page.get_by_label("6-digit code").fill(pyotp.TOTP(person.totp).now())
+        page.get_by_role("button", name="Sign in").click()
+        if "/staff/login" not in page.url:
+            return
+        time.sleep(30.5 - time.time() % 30)
+    raise AssertionError("could not sign in")
+
+
+@pytest.mark.browser
+def test_refer_and_consent_in_the_browser(net: dict[str, Any], page: Any) -> None:
+    """A caseworker refers a case on her page; the defender consents on her status page and,
+    once B accepts, reads her new receipt there (Chromium, phone and desktop screenshots)."""
+    from tests.support.browser import screenshot_dir
+    a, b = net["a"], net["b"]
+    shots = screenshot_dir()
+    case = submit(a, person("B"))
+    _sign_in(page, a, CASEWORKER)
+    page.goto(f"{a.url}/staff/network/case/{case['id']}")
+    page.get_by_label("Reason").select_option("out_of_mandate")
+    page.screenshot(path=shots / "network-refer.png", full_page=True)
+    page.get_by_role("button", name="Offer the referral").click()
+    assert "done=offered" in page.url and page.get_by_text("Fund b: Offered").is_visible()
+    before = len(received(net))
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{a.url}/status")
+    page.get_by_label("Your receipt code").fill(case["receipt"])
+    page.get_by_role("button", name="Show my application").click()
+    assert page.get_by_text("We propose to pass your case to Fund b").is_visible()
+    page.screenshot(path=shots / "network-consent-phone.png", full_page=True)
+    assert len(received(net)) == before  # still nothing at B
+    page.get_by_role("button", name="I agree: send my case to this fund").click()
+    assert page.get_by_text("Your case was sent to the fund you chose").is_visible()
+
+    incoming = [x for x in received(net) if x["status"] == "consented"]
+    assert len(incoming) == 1
+    r = b.api("POST", f"/network/received/{incoming[0]['id']}/accept", CASEWORKER)
+    assert r.status_code == 200 and r.json()["peer_told"] is True
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{a.url}/status")
+    page.get_by_label("Your receipt code").fill(case["receipt"])
+    page.get_by_role("button", name="Show my application").click()
+    assert page.get_by_text("Your code for your application at Fund b").is_visible()
+    new_receipt = page.locator("strong.receipt").inner_text()
+    assert b.deployment.status(new_receipt)["kind"] == "grant"
+    page.screenshot(path=shots / "network-accepted-desktop.png", full_page=True)
+
+
 def test_b_holds_nothing_of_a_beyond_consent(net: dict[str, Any]) -> None:
     """Runs last: every name, e-mail and phone A's cases used, in B's database, WAL,
     Prefect store and log. None in clear, even the consented one (sealed at rest)."""
     blob = net["b"].files_text().lower()
-    for n in ("A", "R", "W", "D", "N", "S"):
+    for n in ("A", "B", "R", "W", "D", "N", "S"):
         for value in person(n).values():
             if len(value) > 3:
                 assert value.lower().encode() not in blob, (n, value)
