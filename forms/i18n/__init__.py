@@ -56,14 +56,19 @@ def merged_catalog(lang: str) -> Catalog | None:
             merged = catalog
             continue
         for message in catalog:
-            if not (message.id and message.string):
+            if not (message.id and translated(message.string)):
                 continue
             known = merged.get(message.id)
             if known is None:
                 merged[message.id] = message
-            elif not known.string:  # Catalog's own update keeps the old (empty) string
+            elif not translated(known.string):  # Catalog's update would keep the old one
                 known.string = message.string
     return merged
+
+
+def translated(string: str | tuple[str, ...]) -> bool:
+    """A msgstr with words in it; a plural entry needs every form."""
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 def gettext(lang: str, message: str) -> str:
