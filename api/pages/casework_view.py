@@ -151,4 +151,6 @@ def casework_context(session: Session, user: StaffUser, application: Application
         "duplicate_overridden": duplicate_overridden(session, application),
         "ineligible_words": INELIGIBLE_REASONS.get(application.ineligible_reason or ""),
         "money": lambda minor: money(minor, application.currency, lang),
+        "factor_kinds": {"threat_type": "threat", "perpetrator": "perpetrator",
+                         "imminent": "flag"},  # which words a risk factor's value takes
     }

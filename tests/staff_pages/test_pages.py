@@ -96,7 +96,7 @@ class TestReviewPages:
         queue = client.get("/staff/queue")
         assert ids["app"] in queue.text and "left" in queue.text
         case = client.get(f"/staff/cases/{ids['app']}")
-        assert case.status_code == 200 and "Risk factors" in case.text and "surveillance" in case.text
+        assert case.status_code == 200 and "Risk factors" in case.text and "Surveillance" in case.text
         resp = client.post(f"/staff/cases/{ids['app']}/vote", follow_redirects=False,
                            data={"csrf_token": _csrf(case.text), "decision": "approve",
                                  "amount": "2500", "comment": "Test comment alpha"})
