@@ -13,14 +13,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
 from api.pages import csrf
+from api.pages.common import pick_language
 from api.pages.finance_view import helpers
+from forms.i18n import translations
 from forms.words import N_
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import CappedUpload, PostedForm
 from api.upload import file_bytes
 from models.core.errors import AmparoError, Invalid
 from models.money import statements
-from models.money.statements_parse import MAX_BYTES, PRESETS, mapping_for
+from models.money.statements_parse import MAX_BYTES, PRESETS, Refused, mapping_for
 from models.money.workflow import MANUAL_RAILS
 from models.people.tables import StaffUser
 
@@ -75,11 +77,19 @@ def upload(request: Request, body: CappedUpload, session: SessionDep,
         session.commit()
     except AmparoError as exc:
         session.rollback()
-        if exc.code == "too_large":
-            exc.message = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."
-        return _list(request, session, user, kept=kept or None, error=exc.message,
+        return _list(request, session, user, kept=kept or None, error=_said(request, exc),
                      fields=exc.fields, status_code=exc.http_status)
     return RedirectResponse(f"{BASE}/{st.id}", status_code=303)
+
+
+def _said(request: Request, exc: AmparoError) -> str:
+    """Why the file was refused, in the reader's language (line numbers and all)."""
+    if exc.code == "too_large":  # the body passed the upload cap before it was read
+        exc = Refused("The file is larger than %(mb)s MB: export a shorter period.",
+                      "statement_too_large", mb=MAX_BYTES // (1024 * 1024))
+    if isinstance(exc, Refused):
+        return translations(pick_language(request)).gettext(exc.template) % exc.params
+    return exc.message
 
 
 def _review(request: Request, session: SessionDep, user: StaffUser, statement_id: str, *,

@@ -22,7 +22,7 @@ from models.core.db import lock
 from models.core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.money import outcomes, repository
 from models.money.batches import payment_reference, reference_tokens
-from models.money.statements_parse import Line, Mapping, parse
+from models.money.statements_parse import Line, Mapping, Refused, parse
 from models.money.statements_tables import Statement, StatementLine
 from models.money.tables import Disbursement
 from models.money.workflow import APPROVED, CONFIRMED, MANUAL_RAILS, SENT
@@ -50,8 +50,8 @@ def _outcome(line: Line, d: Disbursement | None, twice: bool) -> tuple[str, int]
     currency = (d.currency if d else None) or line.currency or "EUR"
     exact = to_minor_exact(line.amount, currency)
     if exact != exact.to_integral_value():
-        raise Invalid(f"Line {line.line_no}: the amount has more decimals than {currency} "
-                      "has.", code="bad_amount")
+        raise Refused("Line %(line)s: the amount has more decimals than %(currency)s has.",
+                      "bad_amount", line=line.line_no, currency=currency)
     amount = int(exact)
     if d is None:
         return UNKNOWN, amount

@@ -26,6 +26,15 @@ MAX_CELL = 1000
 NUMBER_RE = re.compile(r"^[+-]?[\d\s.,']+$")
 
 
+class Refused(Invalid):
+    """A statement file Amparo does not import. `template` (an English msgid with
+    %(name)s placeholders) and `params` let the page say it in the reader's language."""
+
+    def __init__(self, template: str, code: str, **params: object) -> None:
+        super().__init__(template % params, code=code)
+        self.template, self.params = template, params
+
+
 @dataclass(frozen=True)
 class Mapping:
     """Which columns hold what (names as in the file's first line, any case)."""
@@ -88,8 +97,9 @@ def parse(content: bytes, mapping: Mapping) -> Parsed:
             continue
         key = tuple(c.strip() for c in row)
         if key in seen:
-            raise Invalid(f"Line {number} repeats line {seen[key]}: remove the duplicate "
-                          "or export the statement again.", code="duplicate_line")
+            raise Refused("Line %(line)s repeats line %(first)s: remove the duplicate or "
+                          "export the statement again.", "duplicate_line", line=number,
+                          first=seen[key])
         seen[key] = number
         line = _line(number, row, index, mapping)
         if line is None:
@@ -101,18 +111,18 @@ def parse(content: bytes, mapping: Mapping) -> Parsed:
 
 def _text(content: bytes) -> str:
     if not content:
-        raise Invalid("The file is empty.", code="empty_statement")
+        raise Refused("The file is empty.", "empty_statement")
     if len(content) > MAX_BYTES:
-        raise Invalid(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: export a "
-                      "shorter period.", code="statement_too_large")
+        raise Refused("The file is larger than %(mb)s MB: export a shorter period.",
+                      "statement_too_large", mb=MAX_BYTES // (1024 * 1024))
     if b"\x00" in content:
-        raise Invalid("This is not a CSV text file (it has binary content). Export the "
-                      "statement as CSV.", code="not_text")
+        raise Refused("This is not a CSV text file (it has binary content). Export the "
+                      "statement as CSV.", "not_text")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("The file is not in UTF-8. Export it again as \"CSV UTF-8\" "
-                      "(or save it with the UTF-8 encoding).", code="wrong_encoding") from None
+        raise Refused("The file is not in UTF-8. Export it again as \"CSV UTF-8\" (or save "
+                      "it with the UTF-8 encoding).", "wrong_encoding") from None
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -124,13 +134,13 @@ def _rows(text: str) -> list[list[str]]:
         for row in reader:
             rows.append(row)
             if len(rows) > MAX_LINES + 1:
-                raise Invalid(f"The file has more than {MAX_LINES} lines: export a shorter "
-                              "period.", code="statement_too_large")
+                raise Refused("The file has more than %(lines)s lines: export a shorter "
+                              "period.", "statement_too_large", lines=MAX_LINES)
     except csv.Error:
-        raise Invalid("The file could not be read as CSV.", code="not_csv") from None
+        raise Refused("The file could not be read as CSV.", "not_csv") from None
     rows = [r for r in rows if r] or [[]]
     if len(rows) < 2 or not any(h.strip() for h in rows[0]):
-        raise Invalid("The file has no lines under its column names.", code="empty_statement")
+        raise Refused("The file has no lines under its column names.", "empty_statement")
     return rows
 
 
@@ -140,8 +150,8 @@ def _columns(header: list[str], mapping: Mapping) -> dict[str, int | list[int]]:
     def find(name: str) -> int:
         if name.lower() not in lower:
             shown = ", ".join(h[:40] for h in header[:MAX_COLUMNS]) or "none"
-            raise Invalid(f"The file has no column \"{name[:40]}\". Its columns are: "
-                          f"{shown}.", code="wrong_columns")
+            raise Refused("The file has no column \"%(name)s\". Its columns are: "
+                          "%(columns)s.", "wrong_columns", name=name[:40], columns=shown)
         return lower.index(name.lower())
 
     index: dict[str, int | list[int]] = {"amount": find(mapping.amount)}
@@ -157,17 +167,17 @@ def _columns(header: list[str], mapping: Mapping) -> dict[str, int | list[int]]:
 def _check_cells(rows: list[list[str]]) -> None:
     for number, row in enumerate(rows, start=1):
         if len(row) > MAX_COLUMNS:
-            raise Invalid(f"Line {number} has more than {MAX_COLUMNS} columns.",
-                          code="wrong_columns")
+            raise Refused("Line %(line)s has more than %(max)s columns.", "wrong_columns",
+                          line=number, max=MAX_COLUMNS)
         for cell in row:
             if len(cell) > MAX_CELL:
-                raise Invalid(f"Line {number} has a cell longer than {MAX_CELL} characters.",
-                              code="cell_too_long")
+                raise Refused("Line %(line)s has a cell longer than %(max)s characters.",
+                              "cell_too_long", line=number, max=MAX_CELL)
             if _formula(cell):
-                raise Invalid(f"Line {number} has a cell that starts like a spreadsheet "
+                raise Refused("Line %(line)s has a cell that starts like a spreadsheet "
                               "formula (=, +, -, @). Amparo does not import such files: "
                               "export the statement again from the bank or provider.",
-                              code="formula_cell")
+                              "formula_cell", line=number)
 
 
 def _formula(cell: str) -> bool:
@@ -190,8 +200,8 @@ def _line(number: int, row: list[str], index: dict, mapping: Mapping) -> Line | 
         return None
     amount = parse_amount(raw)
     if amount is None:
-        raise Invalid(f"Line {number}: the amount \"{raw[:20]}\" is not a number.",
-                      code="bad_amount")
+        raise Refused("Line %(line)s: the amount \"%(amount)s\" is not a number.",
+                      "bad_amount", line=number, amount=raw[:20])
     currency = cell(index["currency"]).upper()[:3] if "currency" in index else None
     text = " ".join(cell(i) for i in index["reference"])
     return Line(line_no=number, text=text, amount=abs(amount), currency=currency or None)

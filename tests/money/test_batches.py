@@ -170,3 +170,22 @@ def test_her_stored_bank_details_fill_the_wise_file(sqlite_client):
     rows = list(csv.reader(io.StringIO(client.post("/staff/finance/batches/export", data={
         "csrf_token": csrf_token, "rail": "bank_wire", "format": "wise_bank"}).text)))
     assert rows[1][0] == name and rows[1][8] == iban and rows[1][2] == payment_reference(d_id)
+
+
+def test_a_refused_statement_is_said_in_her_language_and_changes_nothing(sqlite_client):
+    from models.money.statements_tables import Statement
+    client, w = sqlite_client, _world()
+    client.cookies.set(COOKIE, w["finance"])
+    token = _csrf(client, "/staff/finance/statements")
+    head = "TransferWise ID,Date,Amount,Currency,Description,Payment Reference\n"
+    row = f"T-1,01-12-2026,-2500.00,EUR,Sent,{payment_reference(w['bank'])}\n"
+    for content, words in (((head + row + row).encode(), "La ligne 3 répète la ligne 2"),
+                           (head.encode() + b"x" * (3 * 1024 * 1024), "dépasse 2 Mo"),
+                           (b"x" * (11 * 1024 * 1024), "dépasse 2 Mo")):
+        answer = client.post("/staff/finance/statements?lang=fr", data={
+            "csrf_token": token, "rail": "bank_wire", "preset": "bank_wise"},
+            files={"file": ("s.csv", content, "text/csv")})
+        assert answer.status_code in (413, 422) and words in answer.text, answer.text[-800:]
+    with session_scope() as session:
+        assert session.exec(select(Statement)).first() is None
+        assert session.get(Disbursement, w["bank"]).status == "approved"
