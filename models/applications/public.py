@@ -68,8 +68,9 @@ def status_of(*, session: Session, application: Application, lang: str = "en",
 # Once her answer is in, "Answer it below" would point at nothing: the message says so.
 ANSWERED_QUESTION = "We asked you a question. Thank you for answering it."
 # How a case ended, by status (docs/watched-phone.md: words only, no reasons in detail).
-ENDINGS = {"ineligible": "not_eligible", "rejected": "not_approved", "refused": "visa_refused",
-           "withdrawn": "withdrawn", "closed": "closed"}
+# (codes, not wording: dict() keeps them out of the catalogue extractor, forms/i18n/extract.py)
+ENDINGS = dict(ineligible="not_eligible", rejected="not_approved", refused="visa_refused",
+               withdrawn="withdrawn", closed="closed")
 PAID_STATUSES = ("approved", "disbursing", "disbursed", "follow_up", "closed")
 
 
