@@ -21,6 +21,8 @@ from api.v1 import applications, health, money, people, reviews, shelter, visas,
 from api.v1 import audit as audit_api, staff as staff_api
 from api.v1 import programmes
 from api.v1 import intake_pdf  # POST /api/v1/applications/pdf (before applications/{id})
+from forms import i18n
+from models.core import wording
 from models.core.settings import get_settings
 
 API_PREFIX = "/api/v1"
@@ -87,6 +89,7 @@ class SafeHeaders:
 
 def create_app() -> FastAPI:
     get_settings()  # refuse to start with unsafe settings before serving anything
+    wording.use(i18n.gettext)  # staff e-mails sent by flows, in each reader's language
     app = FastAPI(title="Amparo", version="1.0.0", lifespan=lifespan,
                   description="Rapid-response protection for women human rights defenders.")
     install_error_handlers(app)

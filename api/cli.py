@@ -33,6 +33,9 @@ def prepare_runtime() -> None:
     os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     _fewer_malloc_arenas()
+    from forms import i18n
+    from models.core import wording
+    wording.use(i18n.gettext)  # staff e-mails sent by flows, in each reader's language
 
 
 def _fewer_malloc_arenas() -> None:

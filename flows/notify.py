@@ -24,10 +24,15 @@ from models.core import notices
 from models.core.db import lock, session_scope
 from models.core.notices import Notice
 from models.core.settings import get_settings
+from models.core.wording import translate
 from models.people.tables import StaffUser
 
 log = logging.getLogger("amparo.notify")
-REVIEW = "A case needs your review"
+# Every sentence of the mail (English msgids, in the reader's language: models/core/wording.py)
+MAIL = {"review": "A case needs your review", "default": "A case needs your attention",
+        "open": "Open it after signing in:",
+        "no_details": "This message holds no case details on purpose."}
+REVIEW = MAIL["review"]
 SUBJECTS = {
     "panel_review": REVIEW, "fast_track_review": REVIEW, "visa_review": REVIEW,
     "shelter_matching": "A case needs a safe place",
@@ -36,7 +41,7 @@ SUBJECTS = {
     "review_escalated": "A case's decision clock ran out",
     "review_stuck": "A case cannot reach a decision: add a reviewer",
 }
-DEFAULT_SUBJECT = "A case needs your attention"
+DEFAULT_SUBJECT = MAIL["default"]
 SMTP_TIMEOUT = 20
 CLAIM_CHUNK = 25  # notices claimed per transaction
 CLAIM_FOR = timedelta(minutes=2)  # over a chunk's SMTP time: a live sender is not overtaken
@@ -50,15 +55,16 @@ def public_url() -> str:
 
 def compose(notice: Notice, recipient: StaffUser) -> EmailMessage:
     settings = get_settings()
-    subject = SUBJECTS.get(notice.kind, DEFAULT_SUBJECT)
+    lang = recipient.language  # her choice on /staff/account; none: English
+    subject = translate(lang, SUBJECTS.get(notice.kind, DEFAULT_SUBJECT))
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = settings.smtp_from
     msg["To"] = recipient.email
     link = f"{public_url()}/staff/cases/{notice.application_id}" if notice.application_id \
         else f"{public_url()}/staff/"
-    msg.set_content(f"{subject}.\n\nOpen it after signing in:\n{link}\n\n"
-                    "This message holds no case details on purpose.\n")
+    msg.set_content(f"{subject}.\n\n{translate(lang, MAIL['open'])}\n{link}\n\n"
+                    f"{translate(lang, MAIL['no_details'])}\n")
     return msg
 
 
