@@ -39,6 +39,9 @@ def _try(name: str, fn: Any, *args: Any, **kw: Any) -> Any:
     except AmparoError as exc:
         REFUSED[f"{name}:{getattr(exc, 'code', type(exc).__name__)}"] += 1
         return None
+    except Exception as exc:  # noqa: BLE001 - a domain bug is counted and reported, not hidden
+        REFUSED[f"{name}:error:{type(exc).__name__}"] += 1
+        return None
 
 
 def submit(body: dict) -> tuple[str, str]:
