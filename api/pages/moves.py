@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.pages import csrf
+from api.pages.session import staff_language
 from api.posted import Posted
+from forms.i18n import translations
 from models.applications.schemas import pydantic_fields
 from models.core.errors import AmparoError
 
@@ -50,3 +52,11 @@ def as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def in_her_words(request: Request, user: Any, text: str | None) -> str | None:
+    """A flash or an error of these pages in the staff member's language (the messages are
+    English msgids; the shelter_visa catalogs hold their translations)."""
+    if not text:
+        return None
+    return translations(staff_language(request, user)).gettext(text)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from api.pages.moves import as_list, posted, run_move
+from api.pages.moves import as_list, in_her_words, posted, run_move
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from models.applications.followups import complete_checkin
@@ -56,7 +56,7 @@ def desk_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResp
     names = {h.id: h.name for h in houses}
     return staff_page(request, "staff/shelter/desk.html",
                       {"houses": houses, "free": free, "names": names, "today": today,
-                       "flash": _flash(request), **desk(session)}, user=user)
+                       "flash": in_her_words(request, user, _flash(request)), **desk(session)}, user=user)
 
 
 @router.get(BASE + "/new", response_class=HTMLResponse)
@@ -104,8 +104,10 @@ def _house(request: Request, session: SessionDep, user: Any, shelter_id: str, *,
                       {"house": shelter_view(house, private=True), "nights": nights,
                        "weeks": calendar_weeks(nights), "words": FEATURE_WORDS,
                        "start": start, "prev": start - timedelta(days=28),
-                       "next": start + timedelta(days=28), "error": error,
-                       "flash": _flash(request)}, user=user, status_code=status_code)
+                       "next": start + timedelta(days=28),
+                       "error": in_her_words(request, user, error),
+                       "flash": in_her_words(request, user, _flash(request))},
+                      user=user, status_code=status_code)
 
 
 def _date(text: str | None) -> date | None:
@@ -143,7 +145,8 @@ def _case(request: Request, session: SessionDep, user: Any, application_id: str,
     if application is None or application.kind != "shelter":
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     ctx: dict[str, Any] = {"app": application, "error": error, "fields": fields or {},
-                           "flash": _flash(request), "ranked": [], "need": None,
+                           "flash": in_her_words(request, user, _flash(request)),
+                           "ranked": [], "need": None,
                            "values": values or {}, "words": {**FEATURE_WORDS, **STATUS_WORDS},
                            "language_names": dict(LANGUAGE_NAMES),
                            "her": case_details(session, application)}
@@ -155,6 +158,7 @@ def _case(request: Request, session: SessionDep, user: Any, application_id: str,
                                              include_refused=True), houses, ctx["need"])
     except AmparoError as exc:
         ctx["error"] = ctx["error"] or exc.message
+    ctx["error"] = in_her_words(request, user, ctx["error"])
     ctx["hold"] = repo.active_hold_of(session, application.id)
     placements = repo.placements_of(session, application.id)
     ctx["placement"] = placements[-1] if placements else None

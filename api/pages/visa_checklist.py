@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from api.pages.moves import as_list, posted, run_move
+from api.pages.moves import as_list, in_her_words, posted, run_move
 from api.pages.session import PageUser, deny_unless, staff_language, staff_page
 from forms.web.common import countries
 from api.posted import PostedForm
@@ -60,13 +60,15 @@ def render_case(request: Request, session: SessionDep, user: Any, case_id: str, 
     done = overridden(session, case.id)
     warnings = [{"code": w, "text": WORDS[w], "items": BLOCKS[w], "reason": done.get(w)}
                 for w in warnings_of(session, case)]
-    ctx = {"case": case_view(session, case, role=user.role), "error": error,
+    ctx = {"case": case_view(session, case, role=user.role),
+           "error": in_her_words(request, user, error),
            "fields": fields or {}, "values": values or {}, "reasons": REFUSAL_REASONS,
            "override_reasons": OVERRIDE_REASONS, "warnings": warnings,
            "travel_planned": case.travel_planned,
            "relocation": relocation_repo.relocation_of(session, case.application_id),
            "choices": link_choices(session, application) if application else {},
-           "siblings": repo.cases_of(session, case.application_id), "flash": flash(request),
+           "siblings": repo.cases_of(session, case.application_id),
+           "flash": in_her_words(request, user, flash(request)),
            "words": desk.WORDS, "countries": _country_names(request, user)}
     return staff_page(request, "staff/visa/case.html", ctx, user=user,
                       status_code=status_code)
@@ -82,8 +84,9 @@ def review_page(request: Request, session: SessionDep, user: Any, application_id
     return staff_page(request, "staff/visa/review.html", {
         "app": desk.review_view(session, application), "cases": cases,
         "reject_reasons": desk.REJECT_REASONS, "warning_words": WORDS,
-        "rejected_for": desk.rejection_reason(session, application.id), "error": error,
-        "fields": fields or {}, "values": values or {}, "flash": flash(request),
+        "rejected_for": desk.rejection_reason(session, application.id),
+        "error": in_her_words(request, user, error), "fields": fields or {},
+        "values": values or {}, "flash": in_her_words(request, user, flash(request)),
         "words": desk.WORDS, "countries": _country_names(request, user)},
         user=user, status_code=status_code)
 

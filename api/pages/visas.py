@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
 from api.pages import csrf, visa_checklist
-from api.pages.moves import posted, run_move
+from api.pages.moves import in_her_words, posted, run_move
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.pages.visa_checklist import flash, render_case
 from api.posted import CappedUpload, PostedForm
@@ -46,7 +46,8 @@ def visas_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     review = staff_list(session, kinds=["visa"], statuses=["in_review"], kind=None, status=None)
     return staff_page(request, "staff/visa/list.html",
                       {"cases": cases, "progress": per_case, "review": review,
-                       "flash": flash(request), **officer_week(session)}, user=user)
+                       "flash": in_her_words(request, user, flash(request)),
+                       **officer_week(session)}, user=user)
 
 
 @router.post(BASE + "/review/{application_id}", response_class=HTMLResponse)
@@ -178,5 +179,6 @@ def relocation_page(relocation_id: str, request: Request, session: SessionDep,
     except NotFound:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     return staff_page(request, "staff/visa/relocation.html",
-                      {"relocation": view, "flash": flash(request), "words": desk.WORDS},
+                      {"relocation": view, "words": desk.WORDS,
+                       "flash": in_her_words(request, user, flash(request))},
                       user=user)

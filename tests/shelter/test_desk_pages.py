@@ -61,6 +61,9 @@ def test_the_case_page_reads_her_words_and_contact(site) -> None:  # noqa: ANN00
     assert "No step-free access, though her needs mention" in html
     # the step-free house first, though the other speaks her language
     assert html.index("Test House Flat") < html.index("Test House Stairs")
+    spanish = client.get(f"/staff/shelters/cases/{ids['case']}?lang=es").text
+    assert "Sus necesidades, como ella las escribió" in spanish and "La más adecuada" in spanish
+    assert "acceso sin escalones" in spanish.lower() and "step_free" not in spanish
 
 
 def test_other_roles_never_see_her_contact(site) -> None:  # noqa: ANN001
