@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from api.deps import SessionDep
+from models.desks.paging import Paging, page_of_list
 from api.pages import csrf
 from api.pages import finance_actions, finance_batches, finance_statements
 from api.pages.finance_view import helpers
@@ -59,7 +60,9 @@ def finance_home(request: Request, session: SessionDep, user: PageUser) -> HTMLR
     if denied:
         return denied
     f = _filters(request)
-    rows = _rows(session, f)
+    page = page_of_list(_rows(session, f), Paging.read(request.query_params),  # issue 15
+                        {k: v for k, v in f.items() if v})
+    rows = page.items
     everything = repository.listing(session, limit=5000)
     programmes = list(session.exec(select(Programme)).all())
     weekly = {c: reports.bars([(w[5:], major(v, c)) for w, v in pts])  # type: ignore[misc]
@@ -70,7 +73,7 @@ def finance_home(request: Request, session: SessionDep, user: PageUser) -> HTMLR
                 for c in sorted({p.currency} | ledger.budget_currencies(session, programme_id=p.id)
                                 | {d.currency for d in everything if d.programme_id == p.id})]
     return staff_page(request, "staff/finance/index.html", {
-        "rows": rows, "filters": f, "statuses": DISBURSEMENT.statuses, "rails": RAILS,
+        "rows": rows, "page": page, "filters": f, "statuses": DISBURSEMENT.statuses, "rails": RAILS,
         "programmes": programmes, "currencies": sorted({d.currency for d in everything}),
         "ages": AGES, "totals": reports.totals_by_currency_and_rail(everything),
         "unsent": reports.unsent_by_age(everything), "weekly": weekly, "timing": timing,

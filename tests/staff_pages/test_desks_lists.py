@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models.applications.tables import Applicant
+from models.money.tables import Disbursement
 from models.core import crypto
 from models.core.db import session_scope
 from models.core.settings import reset_settings
@@ -51,7 +52,9 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
                 app.receipt_hash = crypto.receipt_hash(receipt)  # type: ignore[assignment]
                 first = app.id
         for _ in range(3):
-            f.application(s, prog=prog, status="in_review", due_in=timedelta(hours=-2))
+            late = f.application(s, prog=prog, status="in_review", due_in=timedelta(hours=-2))
+            s.add(Disbursement(application_id=late.id, programme_id=prog.id, amount_minor=100,
+                               currency="EUR", status="draft"))
     from api.app import create_app
     app = create_app()
     clients = {role: TestClient(app) for role in people}
@@ -147,6 +150,16 @@ class TestAdminLists:
         audit = client.get("/staff/audit?per_page=2")
         assert "Showing 1–2 of" in audit.text and "page=2" in audit.text
         assert "Nothing found." in client.get("/staff/audit?action=no.such.action").text
+
+
+class TestOthersLists:
+    def test_finance_list_pages(self, world) -> None:  # noqa: ANN001
+        client = world.clients["finance"]
+        first = client.get("/staff/finance?per_page=2")
+        assert "Showing 1–2 of 3" in first.text and "per_page=2&amp;page=2" in first.text
+        assert "Showing 3–3 of 3" in client.get("/staff/finance?per_page=2&page=2").text
+        home = client.get("/staff/")
+        assert _count(home.text, "approve") == 3
 
 
 class TestErrorsAndLogin:
