@@ -119,10 +119,26 @@ def peer_status(request: Request, peer_id: str, body: PostedForm, session: Sessi
 
 @router.get("/staff/network/referrals", response_class=HTMLResponse)
 def referral_list(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    return deny_unless(request, user, "caseworker", "admin") or staff_page(
+    denied = deny_unless(request, user, "caseworker", "admin")
+    if denied:
+        return denied
+    with session_scope() as writer:  # what waited too long expires first (payloads gone)
+        referrals.expire_due(writer)
+    return staff_page(
         request, "staff/network/referrals.html",
         {"referrals": referrals.listing(session), "labels": LABELS,
          "flash": request.query_params.get("done") and N_("Saved.")}, user=user)
+
+
+@router.post("/staff/network/referrals/tell", response_class=HTMLResponse)
+def tell_again(request: Request, body: PostedForm, user: PageUser) -> Response:
+    form = body.form()
+    denied = deny_unless(request, user, "caseworker", "admin")
+    if denied:
+        return denied
+    csrf.require(request, form.get(csrf.FIELD))
+    exchanges.expire_and_tell()
+    return RedirectResponse("/staff/network/referrals?done=told", status_code=303)
 
 
 @router.post("/staff/network/referrals/{referral_id}/{move}", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import require_roles
 from api.deps import SessionDep
+from api.v1.applications import by_receipt
 from models.core.db import session_scope
 from models.core.errors import Invalid
 from models.network import exchanges, keys, referrals, service, signing
@@ -104,7 +105,15 @@ def patch_peer(peer_id: str, body: PeerPatch, session: SessionDep, user: Admin) 
 
 @router.get("/network/referrals", summary="Referrals sent and received, with their status")
 def list_referrals(session: SessionDep, user: Casework, role: str | None = None) -> dict:
+    with session_scope() as writer:  # what waited too long expires first (payloads gone)
+        referrals.expire_due(writer)
     return {"items": referrals.listing(session, role)}
+
+
+@router.post("/network/received/notify",
+             summary="Tell the referring funds every status they have not heard yet")
+def notify_received(user: Casework) -> dict:
+    return {"told": exchanges.expire_and_tell()}
 
 
 @router.post("/network/offers", status_code=201,
@@ -139,14 +148,20 @@ def cofunding_check(body: CheckIn, user: Casework) -> dict:
 
 # --- the defender, with her receipt ------------------------------------------------------
 
-@router.post("/network/mine", summary="The defender's referrals, by her receipt")
-def my_referrals(body: ReceiptIn, session: SessionDep) -> dict:
+@router.post("/network/mine", summary="The defender's referrals, by her receipt",
+             responses={404: {"description": "Unknown receipt"},
+                        429: {"description": "Too many unknown receipts"}})
+def my_referrals(body: ReceiptIn, request: Request, session: SessionDep) -> dict:
+    by_receipt(session, request, body.receipt)  # unknown receipts count, as on /status
     return {"items": referrals.for_receipt(session, body.receipt)}
 
 
 @router.post("/network/mine/{referral_id}/{answer}",
              summary="The defender consents to (or refuses) a referral, with her receipt")
-def my_answer(referral_id: str, answer: str, body: ReceiptIn) -> dict:
+def my_answer(referral_id: str, answer: str, body: ReceiptIn, request: Request,
+              session: SessionDep) -> dict:
+    by_receipt(session, request, body.receipt)  # unknown receipts count, as on /status
+    session.rollback()  # nothing is held while the other fund is called
     if answer == "consent":
         exchanges.consent(receipt=body.receipt, referral_id=referral_id)
     elif answer == "refuse":

@@ -62,12 +62,21 @@ def notify(referral_id: str) -> bool:
     with session_scope() as session:
         record_exchange(session, peer_id=peer.id, direction="out", kind="referral_status",
                         outcome=outcome, entity_id=referral_id)
-        if outcome == "ok":
-            row = session.get(Referral, referral_id)
-            if row is not None and row.receipt_sealed:
-                row.receipt_sealed = None  # she has it now, through her first fund
-                session.add(row)
+        row = session.get(Referral, referral_id)
+        if outcome == "ok" and row is not None:
+            row.told_status = body["status"]
+            row.receipt_sealed = None  # she has it now, through her first fund
+            session.add(row)
     return outcome == "ok"
+
+
+def expire_and_tell() -> int:
+    """Expire what waited too long (payloads gone), then tell the referring funds; the
+    received referrals whose fund has not heard their status yet are told again."""
+    with session_scope() as session:
+        referrals.expire_due(session)
+        pending = referrals.untold(session)
+    return sum(notify(referral_id) for referral_id in pending)
 
 
 def check(*, application_id: str, actor_id: str) -> list[cofunding.CheckResult]:

@@ -88,6 +88,14 @@ def expire_due(session: Session) -> int:
     return len(rows)
 
 
+def untold(session: Session) -> list[str]:
+    """Received referrals answered here whose referring fund has not heard it yet."""
+    rows = session.exec(select(Referral).where(
+        Referral.role == "received",
+        col(Referral.status).in_(("accepted", "declined", "closed", "expired")))).all()
+    return [r.id for r in rows if r.told_status != r.status]
+
+
 # --- the defender, with her receipt ---------------------------------------------------
 
 def for_receipt(session: Session, receipt: str) -> list[dict[str, Any]]:
@@ -287,5 +295,7 @@ def referral_json(referral: Referral, peer: Peer) -> dict[str, Any]:
     return {"id": referral.id, "role": referral.role, "peer_id": peer.id, "peer": peer.name,
             "application_id": referral.application_id, "kind": referral.kind,
             "reason": referral.reason, "status": status,
+            "peer_told": referral.role == "sent" or referral.told_status == referral.status
+            or referral.status == "consented",
             "created_at": as_utc(referral.created_at).isoformat(),  # type: ignore[union-attr]
             "updated_at": as_utc(referral.updated_at).isoformat()}  # type: ignore[union-attr]

@@ -169,19 +169,19 @@ def authenticate(*, method: str, path: str, body: bytes, headers: dict[str, str]
 
 def require_permission(session: Session, peer: Peer, kind: str, *, referral_kind: str = "",
                        ) -> None:
-    code = None
+    code, peer_id = None, peer.id  # read before a rollback expires the row
     if kind == "check" and not peer.checks_allowed:
         code = "not_allowed"
     elif kind == "referral" and referral_kind not in peer.referral_kinds:
         code = "not_allowed"
     if code is None and kind == "check" and \
-            checks_since(session, peer.id, "in") >= peer.checks_per_day:
+            checks_since(session, peer_id, "in") >= peer.checks_per_day:
         session.rollback()
-        refused(peer.id, kind, "limit")
+        refused(peer_id, kind, "limit")
         raise TooManyRequests("this peer's checks for today are used up", retry_after=3600)
     if code:
         session.rollback()
-        refused(peer.id, kind, code)
+        refused(peer_id, kind, code)
         raise Forbidden("this peer may not ask for that")
 
 

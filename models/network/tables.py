@@ -83,6 +83,7 @@ class Referral(SQLModel, table=True):
     status: str = Field(default="offered", max_length=16, index=True)
     payload_enc: str | None = Field(default=None, sa_type=Text)
     receipt_sealed: str | None = Field(default=None, sa_type=Text)
+    told_status: str | None = Field(default=None, max_length=16)  # what the peer last heard
     created_by: str | None = Field(default=None, max_length=32)
     created_at: datetime = time_field(nullable=False, default_now=True)
     updated_at: datetime = time_field(nullable=False, default_now=True)

@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False, index=True),
         sa.Column("payload_enc", sa.Text(), nullable=True),
         sa.Column("receipt_sealed", sa.Text(), nullable=True),
+        sa.Column("told_status", sa.String(16), nullable=True),
         sa.Column("created_by", sa.String(32), nullable=True),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
