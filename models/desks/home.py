@@ -136,7 +136,7 @@ def coordinator(session: Session, user: StaffUser, now: datetime) -> list[Sectio
 
 def visa_officer(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     def case(app: Application) -> Item:
-        return _case(app, now, href="/staff/visas")
+        return _case(app, now, href=f"/staff/visas/review/{app.id}")  # read before deciding
 
     def step(row: Any) -> Item:
         vc, app = row
