@@ -12,6 +12,7 @@ from models.visas import repository as repo
 from models.visas.checklists import ITEMS, checklist_for
 from models.visas.service import approvals_needed
 from models.visas.tables import VisaCase, VisaItem
+from models.visas.warnings import overridden, warnings_of
 from models.visas.workflow import VISA_CASE
 
 DONE = ("accepted", "waived")
@@ -40,6 +41,7 @@ def case_view(session: Session, case: VisaCase, *, role: str | None = None) -> d
     checklist = checklist_for(case.destination_country)
     order = {code: i for i, code in enumerate(checklist.items)}
     items = sorted(repo.items_of(session, [case.id]), key=lambda i: order.get(i.code, 99))
+    done = overridden(session, case.id)
     return {
         "id": case.id, "application_id": case.application_id, "member": case.member,
         "destination_country": case.destination_country, "checklist": checklist.code,
@@ -57,6 +59,9 @@ def case_view(session: Session, case: VisaCase, *, role: str | None = None) -> d
         "moves": VISA_CASE.targets(case.status, role),
         "approvals": len(repo.approvers_of(session, case.id)),
         "approvals_needed": approvals_needed(session),
+        "travel_planned": _iso(case.travel_planned),
+        "warnings": [{"code": w, "overridden_with": done.get(w)}
+                     for w in warnings_of(session, case)],
     }
 
 
