@@ -20,7 +20,7 @@ from forms.web.schema import N_
 from models.applications.tables import Application
 from models.core.db import session_scope
 from models.core.errors import AmparoError, Invalid, NotFound
-from models.network import exchanges, keys, referrals, service
+from models.network import exchanges, keys, referrals, service, views
 from models.network.client import PeerRefused
 from models.people.tables import StaffUser
 
@@ -126,7 +126,7 @@ def referral_list(request: Request, session: SessionDep, user: PageUser) -> HTML
         referrals.expire_due(writer)
     return staff_page(
         request, "staff/network/referrals.html",
-        {"referrals": referrals.listing(session), "labels": LABELS,
+        {"referrals": views.listing(session), "labels": LABELS,
          "flash": request.query_params.get("done") and N_("Saved.")}, user=user)
 
 
@@ -169,7 +169,7 @@ def _case_page(request: Request, session: SessionDep, user: StaffUser, applicati
     return staff_page(request, "staff/network/case.html", {
         "application": application, "peers": peers, "labels": LABELS,
         "reasons": referrals.REASONS, "results": results, "problems": problems or {},
-        "sent": [r for r in referrals.listing(session, "sent")
+        "sent": [r for r in views.listing(session, "sent")
                  if r["application_id"] == application.id],
         "flash": request.query_params.get("done") and N_("Saved.")},
         user=user, status_code=status_code)

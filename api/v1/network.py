@@ -18,7 +18,7 @@ from api.deps import SessionDep
 from api.v1.applications import by_receipt
 from models.core.db import session_scope
 from models.core.errors import Invalid
-from models.network import exchanges, keys, referrals, service, signing
+from models.network import exchanges, keys, referrals, service, signing, views
 from models.network.tables import Peer
 from models.people.tables import StaffUser
 
@@ -107,7 +107,7 @@ def patch_peer(peer_id: str, body: PeerPatch, session: SessionDep, user: Admin) 
 def list_referrals(session: SessionDep, user: Casework, role: str | None = None) -> dict:
     with session_scope() as writer:  # what waited too long expires first (payloads gone)
         referrals.expire_due(writer)
-    return {"items": referrals.listing(session, role)}
+    return {"items": views.listing(session, role)}
 
 
 @router.post("/network/received/notify",

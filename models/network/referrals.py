@@ -108,7 +108,7 @@ def for_receipt(session: Session, receipt: str) -> list[dict[str, Any]]:
     out = []
     for referral, peer in rows:
         status = referral.status
-        if status in ("offered", "consented") and _expired(referral):
+        if status in ("offered", "consented") and is_expired(referral):
             status = "expired"
         out.append({"id": referral.id, "to": peer.name, "url": peer.url, "status": status,
                     "reason": referral.reason,
@@ -116,7 +116,7 @@ def for_receipt(session: Session, receipt: str) -> list[dict[str, Any]]:
     return out
 
 
-def _expired(referral: Referral) -> bool:
+def is_expired(referral: Referral) -> bool:
     due = as_utc(referral.expires_at)
     return due is not None and due < utcnow()
 
@@ -136,7 +136,7 @@ def sent_for_consent(session: Session, *, receipt: str, referral_id: str) -> tup
     referral = session.get(Referral, referral_id)
     if referral is None or referral.role != "sent" or referral.application_id != application.id:
         raise NotFound("unknown referral")
-    if referral.status != "offered" or _expired(referral):
+    if referral.status != "offered" or is_expired(referral):
         raise Conflict("this referral can no longer be answered")
     return referral, get_peer(session, referral.peer_id)
 
@@ -242,7 +242,7 @@ def received(session: Session, referral_id: str) -> Referral:
 def accept(session: Session, *, referral_id: str, actor_id: str) -> tuple[Referral, str]:
     """A new application through intake; (referral, the new receipt sealed for her)."""
     referral = received(session, referral_id)
-    if referral.status != "consented" or _expired(referral) or not referral.payload_enc:
+    if referral.status != "consented" or is_expired(referral) or not referral.payload_enc:
         raise Conflict("this referral can no longer be accepted")
     sealed_case = base64.b64decode(crypto.decrypt(referral.payload_enc, _payload_aad(referral.id))
                                    or "")
@@ -279,23 +279,3 @@ def close(session: Session, *, referral_id: str, actor_id: str) -> Referral:
     session.add(referral)
     _audit(session, actor_id, "closed", referral)
     return referral
-
-
-def listing(session: Session, role: str | None = None) -> list[dict[str, Any]]:
-    query = select(Referral, Peer).join(Peer, col(Peer.id) == col(Referral.peer_id))
-    if role:
-        query = query.where(Referral.role == role)
-    rows = session.exec(query.order_by(col(Referral.created_at).desc()).limit(200)).all()
-    return [referral_json(r, p) for r, p in rows]
-
-
-def referral_json(referral: Referral, peer: Peer) -> dict[str, Any]:
-    status = "expired" if referral.status in ("offered", "consented") and _expired(referral) \
-        else referral.status
-    return {"id": referral.id, "role": referral.role, "peer_id": peer.id, "peer": peer.name,
-            "application_id": referral.application_id, "kind": referral.kind,
-            "reason": referral.reason, "status": status,
-            "peer_told": referral.role == "sent" or referral.told_status == referral.status
-            or referral.status == "consented",
-            "created_at": as_utc(referral.created_at).isoformat(),  # type: ignore[union-attr]
-            "updated_at": as_utc(referral.updated_at).isoformat()}  # type: ignore[union-attr]
