@@ -36,7 +36,7 @@ def submit(dep: Deployment, body: dict[str, Any]) -> tuple[str, str]:
     return r.json()["id"], r.json()["receipt"]
 
 
-def wait_status(dep: Deployment, receipt: str, *wanted: str, timeout: float = 90) -> str:
+def wait_status(dep: Deployment, receipt: str, *wanted: str, timeout: float = 150) -> str:
     return wait_for(lambda: (s := dep.status(receipt)["status"]) in wanted and s,
                     timeout=timeout, what=f"status in {wanted}")
 
