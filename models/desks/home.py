@@ -7,16 +7,18 @@ Titles and notes are English msgids the template translates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from models.applications.tables import Application
+from models.clocks.rules import clock_for, clock_hours
 from models.core.base import as_utc, utcnow
 from models.desks import work
 from models.reviews.queue import remaining_seconds, review_queue
 from models.people.tables import StaffUser
+from models.programmes.tables import Programme
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,26 @@ def _left(moment: Any, now: datetime) -> int | None:
     return int((at - now).total_seconds()) if at else None
 
 
-def _case(app: Application, now: datetime, href: str | None = None,
+def waiting_clock(session: Session, app: Application, clock: str | None, since: Any,
+                  now: datetime) -> int | None:
+    """Seconds left on the waiting clock of this state (models/clocks/rules.py: the hours in
+    the programme's rules), negative once it has run out; None where nothing waits."""
+    start = as_utc(since)
+    if clock is None or start is None:
+        return None
+    hours = clock_hours(session.get(Programme, app.programme_id), clock)
+    return int((start + timedelta(hours=hours) - now).total_seconds())
+
+
+def _case(session: Session, app: Application, now: datetime, href: str | None = None,
           note: str | None = None) -> Item:
+    """A case on a desk: in review, its decision clock; elsewhere its state's waiting clock."""
+    since = app.status_changed_at or app.submitted_at
+    seconds = remaining_seconds(app, now) if app.status == "in_review" else \
+        waiting_clock(session, app, clock_for(app.kind, app.status), since, now)
     return Item(kind=app.kind, ref=app.id[:8], status=app.status,
-                href=href or f"/staff/cases/{app.id}", seconds=remaining_seconds(app, now),
-                waiting=_ago(app.status_changed_at or app.submitted_at, now),
-                priority=app.priority, note=note)
+                href=href or f"/staff/cases/{app.id}", seconds=seconds,
+                waiting=_ago(since, now), priority=app.priority, note=note)
 
 
 def _section(session: Session, key: str, title: str, stmt: Any, make: Any,
@@ -71,7 +87,7 @@ def _section(session: Session, key: str, title: str, stmt: Any, make: Any,
 
 def caseworker(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     def case(app: Application) -> Item:
-        return _case(app, now)
+        return _case(session, app, now)
 
     def followup(row: Any) -> Item:
         fu, app = row
@@ -101,11 +117,13 @@ def reviewer(session: Session, user: StaffUser, now: datetime) -> list[Section]:
                     items=items[:work.LIMIT], href="/staff/queue")]
 
 
-def _payment(now: datetime, since: str) -> Any:
+def _payment(session: Session, now: datetime, since: str) -> Any:
     def make(row: Any) -> Item:
         d, app = row
+        seconds = waiting_clock(session, app, "money_unsent", d.approved_at, now) \
+            if d.status == "approved" else None
         return Item(kind="disbursement", ref=d.id[:8], status=d.status,
-                    href=f"/staff/finance/disbursements/{d.id}", seconds=None,
+                    href=f"/staff/finance/disbursements/{d.id}", seconds=seconds,
                     waiting=_ago(getattr(d, since) or d.created_at, now), priority=app.priority,
                     note="on hold" if d.hold_reason else None)
     return make
@@ -114,18 +132,18 @@ def _payment(now: datetime, since: str) -> Any:
 def finance(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     return [
         _section(session, "approve", "Payments to approve", work.disbursements("draft"),
-                 _payment(now, "created_at"), "/staff/finance"),
+                 _payment(session, now, "created_at"), "/staff/finance"),
         _section(session, "send", "Payments to send", work.disbursements("approved"),
-                 _payment(now, "approved_at"), "/staff/finance"),
+                 _payment(session, now, "approved_at"), "/staff/finance"),
         _section(session, "confirm", "Payments to confirm as received",
-                 work.disbursements("sent", manual_only=True), _payment(now, "sent_at"),
+                 work.disbursements("sent", manual_only=True), _payment(session, now, "sent_at"),
                  "/staff/finance"),
     ]
 
 
 def coordinator(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     def case(app: Application) -> Item:
-        return _case(app, now, href=f"/staff/shelters/cases/{app.id}")
+        return _case(session, app, now, href=f"/staff/shelters/cases/{app.id}")
     return [
         _section(session, "matching", "Looking for a safe place",
                  work.cases(statuses=["matching"], kinds=["shelter"]), case, "/staff/shelters"),
@@ -136,7 +154,7 @@ def coordinator(session: Session, user: StaffUser, now: datetime) -> list[Sectio
 
 def visa_officer(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     def case(app: Application) -> Item:
-        return _case(app, now, href=f"/staff/visas/review/{app.id}")  # read before deciding
+        return _case(session, app, now, href=f"/staff/visas/review/{app.id}")  # read before deciding
 
     def step(row: Any) -> Item:
         vc, app = row
@@ -154,7 +172,7 @@ def visa_officer(session: Session, user: StaffUser, now: datetime) -> list[Secti
 
 def admin(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     def case(app: Application) -> Item:
-        return _case(app, now)
+        return _case(session, app, now)
     people = work.people_counts(session)
     programmes = work.programme_counts(session)
     events = work.audit_counts(session, now)
@@ -170,7 +188,7 @@ def admin(session: Session, user: StaffUser, now: datetime) -> list[Section]:
         _section(session, "untriaged", "Received over an hour ago, not triaged",
                  work.untriaged(now), case, "/staff/cases?status=submitted"),
         _section(session, "unsent", "Approved payments not sent after a day",
-                 work.unsent(now), _payment(now, "approved_at")),
+                 work.unsent(now), _payment(session, now, "approved_at")),
     ]
 
 

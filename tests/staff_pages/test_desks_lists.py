@@ -83,6 +83,7 @@ class TestDesks:
         assert home.status_code == 200
         assert _count(home.text, "triage") == 60
         assert "The 10 most urgent of 60." in home.text
+        assert re.search(r"\d+ (d|h|min)[^<]* left", home.text)  # the triage clock (models/clocks)
         assert "Welcome" not in home.text
 
     def test_admin_desk_people_programmes_audit_and_stalled_work(self, world) -> None:  # noqa: ANN001
