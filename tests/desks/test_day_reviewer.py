@@ -69,7 +69,7 @@ def test_a_reviewers_day(desk, page) -> None:  # noqa: ANN001
     assert open(download.value.path(), "rb").read() == PDF
 
     # Her vote.
-    page.get_by_label("approve", exact=True).check()
+    page.get_by_label("Approve", exact=True).check()
     page.get_by_label("Amount to approve").fill("2000")
     page.get_by_label("Comment for the panel").fill("Test comment: the quote is reasonable")
     page.get_by_role("button", name="Cast vote").click()

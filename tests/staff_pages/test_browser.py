@@ -58,7 +58,7 @@ def test_review_in_the_browser(live, page) -> None:  # noqa: ANN001
     page.get_by_role("link", name=f"grant {app_id[:8]}").click()
     assert page.get_by_role("heading", name="Risk factors").is_visible()
     page.screenshot(path=shots / "staff-case.png", full_page=True)
-    page.get_by_label("approve", exact=True).check()
+    page.get_by_label("Approve", exact=True).check()
     page.get_by_label("Amount to approve").fill("2750")
     page.get_by_label("Comment for the panel").fill("Test comment alpha")
     page.get_by_role("button", name="Cast vote").click()
