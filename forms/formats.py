@@ -5,6 +5,7 @@ the one environment by forms/render.py. Each reads the page's `lang` from the co
     {{ case.amount|money(case.currency) }}                 3.000,50 € in Spanish
     {{ d.amount_minor|money(d.currency, minor=True) }}     integer minor units
     {{ moment|datetime }}  {{ day|date }}  {{ 2500|number }}  {{ flag|yesno }}
+    {{ value|answer(key) }}   one answer of a form: codes in words, None as a dash, numbers
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from forms.i18n import DEFAULT, translations
-from forms.words import words as in_words
+from forms.words import ANSWER_KINDS, words as in_words
 from models.core.currency import to_major
 
 DASH = "—"
@@ -85,11 +86,27 @@ def day(value: Any, lang: str) -> str:
     return format_date(value, "medium", locale=lang)
 
 
+def answer(value: Any, key: str, lang: str) -> str:
+    """One answer of a form as a person reads it: codes in words (by its field, forms.words
+    ANSWER_KINDS), yes/no, numbers for `lang`, nothing as a dash, free text as it is."""
+    gettext = translations(lang).gettext
+    if isinstance(value, bool) or value is None or value == "" or value == []:
+        return in_words(value, "flag", gettext)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(answer(v, key, lang) for v in value)
+    if isinstance(value, (int, float, Decimal)):
+        return number(value, lang)
+    if key in ANSWER_KINDS:
+        return in_words(value, ANSWER_KINDS[key], gettext)
+    return str(value)
+
+
 def install(env: Environment) -> None:
     env.filters["words"] = words_filter
     env.globals["words"] = words_filter
     env.filters["money"] = pass_context(
         lambda ctx, v, currency=None, minor=False: money(v, currency, _lang(ctx), minor=minor))
+    env.filters["answer"] = pass_context(lambda ctx, v, key="": answer(v, key, _lang(ctx)))
     env.filters["number"] = pass_context(lambda ctx, v: number(v, _lang(ctx)))
     env.filters["datetime"] = pass_context(lambda ctx, v: when(v, _lang(ctx)))
     env.filters["date"] = pass_context(lambda ctx, v: day(v, _lang(ctx)))

@@ -125,7 +125,11 @@ WORDS: dict[str, dict[str, str]] = {
         "from_date": N_("From"), "nights": N_("Nights"), "needs": N_("Needs"),
         "destination_country": N_("Destination country"),
         "passport_valid_until": N_("Passport valid until"),
-        "family_members": N_("Family members")},
+        "family_members": N_("Family members"), "avoid_region": N_("Region to avoid"),
+        "features": N_("What the place must have"), "other_funds": N_("Other funds asked"),
+        "languages": N_("Languages"), "types": N_("Types"), "imminent": N_("Imminent"),
+        "perpetrator": N_("Perpetrator"), "prior_attacks": N_("Prior attacks"),
+        "description": N_("Description"), "dependants": N_("Dependants")},
     "cost": {"salaries": N_("Salaries"), "rent": N_("Rent"), "armed_guards": N_("Armed guards"),
              "vehicles": N_("Vehicles"), "retrospective": N_("Costs already paid"),
              "security": N_("Security"), "relocation": N_("Relocation"),
@@ -233,6 +237,9 @@ WORDS: dict[str, dict[str, str]] = {
         "visa.warning_overridden": N_("Warning overridden")},
 }
 KINDS = tuple(WORDS)
+# The kind of words an answer's codes are, by the answer's field (see `answer`).
+ANSWER_KINDS = {"cost_types": "cost", "types": "threat", "perpetrator": "perpetrator",
+                "features": "feature", "status": "status", "kind": "kind", "rail": "rail"}
 
 
 def word(code: Any, kind: str) -> str | None:
