@@ -25,7 +25,7 @@ from models.reviews.tables import Vote
 # Other areas register what they keep about a person outside the applicant's data key.
 ErasureHook = Callable[[Session, Application], None]
 ERASURE_HOOKS: list[ErasureHook] = []
-MONEY_IN_FLIGHT = ("approved", "sent")
+MONEY_IN_FLIGHT = ("approved", "held", "sent")  # held: new payout details (issue 17)
 
 
 def register_erasure_hook(hook: ErasureHook) -> None:
