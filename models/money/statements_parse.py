@@ -87,9 +87,8 @@ def mapping_for(preset: str, *, reference: str = "", amount: str = "",
 
 def parse(content: bytes, mapping: Mapping) -> Parsed:
     rows = _rows(_text(content))
-    header = [h.strip() for h in rows[0]]
-    index = _columns(header, mapping)
-    _check_cells(rows)
+    _check_cells(rows)  # before anything of the file is repeated in a message
+    index = _columns([h.strip() for h in rows[0]], mapping)
     out = Parsed()
     seen: dict[tuple[str, ...], int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -109,20 +108,26 @@ def parse(content: bytes, mapping: Mapping) -> Parsed:
     return out
 
 
+def _wrong_encoding() -> Refused:
+    return Refused("The file is not in UTF-8. Export it again as \"CSV UTF-8\" (or save it "
+                   "with the UTF-8 encoding).", "wrong_encoding")
+
+
 def _text(content: bytes) -> str:
     if not content:
         raise Refused("The file is empty.", "empty_statement")
     if len(content) > MAX_BYTES:
         raise Refused("The file is larger than %(mb)s MB: export a shorter period.",
                       "statement_too_large", mb=MAX_BYTES // (1024 * 1024))
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 ("Unicode text" in Excel)
+        raise _wrong_encoding()
     if b"\x00" in content:
         raise Refused("This is not a CSV text file (it has binary content). Export the "
                       "statement as CSV.", "not_text")
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Refused("The file is not in UTF-8. Export it again as \"CSV UTF-8\" (or save "
-                      "it with the UTF-8 encoding).", "wrong_encoding") from None
+        raise _wrong_encoding() from None
 
 
 def _rows(text: str) -> list[list[str]]:
