@@ -14,6 +14,7 @@ from api.pages import lists, staff_cases
 from api.pages.session import (PageUser, safe_next, sign_in, sign_out, staff_page,
                                      user_from_cookie)
 from api.posted import PostedForm
+from forms.words import N_
 from models.core.db import session_scope
 from models.core.errors import TooManyRequests, Unauthorized
 from models.desks.home import desk_for
@@ -23,7 +24,7 @@ from models.people.service import end_sessions
 router = APIRouter(include_in_schema=False)
 router.include_router(lists.router)  # before the case pages: /staff/cases/receipt
 router.include_router(staff_cases.router)
-GENERIC_ERROR = "Wrong e-mail, password or code."
+GENERIC_ERROR = N_("Wrong e-mail, password or code.")  # msgids: the page translates them
 
 
 @router.get("/staff/login", response_class=HTMLResponse)
@@ -46,14 +47,14 @@ def login(request: Request, body: PostedForm) -> HTMLResponse:
     form = body.form()
     next_url = safe_next(str(form.get("next") or ""))
     if not csrf.check(request, form.get(csrf.FIELD)):
-        return _refused(request, next_url, "The form has expired. Please try again.", 403,
+        return _refused(request, next_url, N_("The form has expired. Please try again."), 403,
                         str(form.get("email") or ""))
     fields = {k: str(form.get(k) or "") for k in ("email", "password", "otp")}
     try:
         user = check_sign_in(client=client_key(request), email=fields["email"],
                              password=fields["password"], otp=fields["otp"])
     except TooManyRequests as exc:
-        page = _refused(request, next_url, "Too many attempts. Wait a few minutes.", 429,
+        page = _refused(request, next_url, N_("Too many attempts. Wait a few minutes."), 429,
                         fields["email"])
         page.headers["Retry-After"] = str(exc.retry_after)
         return page

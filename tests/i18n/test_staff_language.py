@@ -51,3 +51,15 @@ def test_every_role_finds_the_account_page(fund) -> None:  # noqa: ANN001
         home = client.get("/staff/?lang=sw")
         assert 'href="/staff/account"' in home.text, role
         assert client.get("/staff/account").status_code == 200, role
+
+
+def test_a_refused_sign_in_says_why_in_her_language(fund) -> None:  # noqa: ANN001
+    client, _ = fund
+    page = client.get("/staff/login?lang=es")
+    assert gettext("es", "Staff sign in") in page.text
+    refused = client.post("/staff/login?lang=es", data={
+        "csrf_token": csrf_of(page.text), "email": "nobody.i18n-tests@example.invalid",
+        "password": "wrong-password", "otp": "000000"})
+    assert refused.status_code == 401
+    assert gettext("es", "Wrong e-mail, password or code.") in refused.text
+    assert "Wrong e-mail" not in refused.text
