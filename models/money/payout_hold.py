@@ -79,7 +79,8 @@ def _reset_draft(session: Session, d: Disbursement) -> None:
 
 def reapprove(*, session: Session, d: Disbursement, user_id: str, rail: str | None,
               destination: str | None) -> Disbursement:
-    """One finance approval of the new details of a held disbursement (already locked)."""
+    """One finance approval of the new details of a held disbursement (already locked).
+    `rail` is not a choice here (a form may send the old one): her new details decide it."""
     change = repo.open_change(session, d.id)
     if change is None:
         raise Conflict("nothing waits for approval here", code="not_draft")
@@ -87,7 +88,7 @@ def reapprove(*, session: Session, d: Disbursement, user_id: str, rail: str | No
         raise Conflict("a compliance hold must be cleared first", code="compliance_hold")
     new = session.get(PayoutDetail, change.new_detail_id)
     assert new is not None
-    if rail and rail != new.rail or destination:
+    if destination and destination.strip():  # the new details are approved as she gave them
         raise Conflict("approve the applicant's new details as they are",
                        code="details_locked")
     given = repo.change_approvals(session, change.id)

@@ -208,6 +208,22 @@ class TestChangeAfterApproval:
         assert "disbursement.payout_changed" in actions
         assert actions.count("disbursement.payout_change_approval") == 2
 
+    def test_a_new_rail_is_approved_as_given_or_the_payment_cancelled(
+            self, client: TestClient) -> None:
+        done = apply(client, payout=MOBILE)
+        first, = approve_grant(done["id"])
+        (fin,) = users()
+        client.post(f"/api/v1/disbursements/{first}/approve", json={"rail": "mobile_money"},
+                    headers=bearer(fin))
+        send_later(client, done["receipt"], BANK)
+        again = client.post(f"/api/v1/disbursements/{first}/approve", headers=bearer(fin),
+                            json={"rail": "mobile_money"})  # the page sends the old rail
+        assert again.json()["status"] == "approved" and again.json()["rail"] == "bank_wire"
+        assert again.json()["destination"].startswith("DE89370400440532013000")
+        send_later(client, done["receipt"], MOBILE)  # and back: held again
+        cancelled = client.post(f"/api/v1/disbursements/{first}/cancel", headers=bearer(fin))
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+
     def test_same_details_again_change_nothing(self, client: TestClient) -> None:
         done = apply(client, payout=MOBILE)
         d_id = approve_grant(done["id"])[0]
