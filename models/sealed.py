@@ -21,6 +21,7 @@ from models.money.payout_tables import PayoutDetail
 from models.money.tables import Disbursement
 from models.network.tables import NetworkKeys, Referral
 from models.people.tables import StaffUser
+from models.reviews.conflicts import ReviewerConflict
 from models.reviews.tables import Vote
 from models.shelter.tables import Shelter
 
@@ -33,6 +34,7 @@ KEYRING: list[tuple[type[SQLModel], str, str, str]] = [
     (Disbursement, "destination_enc", "disbursement", "destination"),
     (Disbursement, "reference_enc", "disbursement", "reference"),
     (Vote, "comment_enc", "vote", "comment"),
+    (ReviewerConflict, "label_enc", "reviewer_conflict", "label"),  # a declared conflict
     (Shelter, "name_enc", "shelter", "name"),
     (Shelter, "region_enc", "shelter", "region"),
     (Shelter, "address_enc", "shelter", "address"),

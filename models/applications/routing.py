@@ -77,8 +77,14 @@ def route(session: Session, application: Application, programme: Programme) -> R
     if chosen.status == "matching":  # rank houses now, not at the next sweep
         outbox.enqueue(session, flow=MATCH_FLOW, entity_id=application.id,
                        priority=application.priority)
+    told = recipients(session, application, chosen)
+    if chosen.track in ("panel", "fast_track"):  # a declared conflict: never offered to her
+        from models.reviews.conflicts import auto_recuse
+        panel = repository.panel_members(session, programme_id=application.programme_id)
+        recused = auto_recuse(session, application, panel)
+        told = [user_id for user_id in told if user_id not in recused]
     queued = 0
-    for user_id in recipients(session, application, chosen):
+    for user_id in told:
         if notices.queue_notice(session, kind=chosen.notice_kind, recipient_id=user_id,
                                 application_id=application.id,
                                 dedupe_key=f"{chosen.notice_kind}:{application.id}:{user_id}"):

@@ -1,5 +1,5 @@
 """console: the last state of background jobs (the sweep, a key rotation) for the
-operations page, and staff recovery codes (issue 14)
+operations page, staff recovery codes, reviewers' declared conflicts (issue 14)
 
 Revision ID: 0017_console
 Revises: 0016_desks_shelter_visa
@@ -37,9 +37,28 @@ def upgrade() -> None:
     with op.batch_alter_table('staff_recovery_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_recovery_code_user_id'), ['user_id'],
                               unique=False)
+    op.create_table('reviewer_conflict',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('match_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('label_enc', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reviewer_conflict', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviewer_conflict_user_id'), ['user_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_reviewer_conflict_match_key'), ['match_key'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('reviewer_conflict', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reviewer_conflict_match_key'))
+        batch_op.drop_index(batch_op.f('ix_reviewer_conflict_user_id'))
+    op.drop_table('reviewer_conflict')
     with op.batch_alter_table('staff_recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_recovery_code_user_id'))
     op.drop_table('staff_recovery_code')
