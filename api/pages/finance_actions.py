@@ -48,7 +48,7 @@ def _detail(request: Request, session: SessionDep, user: StaffUser, disbursement
         "targets": DISBURSEMENT.targets(d.status, "finance"), **helpers(request),
         "destination": destination_for_finance(session, d),
         "on_hold": service.on_hold(d), "flash": DONE.get(request.query_params.get("done", "")),
-        "error": error, "mine": any(a.user_id == user.id for a in approvals),
+        "error": error, "mine": d.status == "draft" and any(a.user_id == user.id for a in approvals),
     }, user=user, status_code=status_code)
 
 

@@ -123,7 +123,7 @@ def export_csv(session: Session, *, rail: str, fmt_key: str, user_id: str, role:
     writer.writerow(fmt.columns)
     for d in rows:
         writer.writerow([protect(v) for v in _row(fmt, d, payee_of(session, d))])
-    audit.record(session, actor=user_id, action="money.batch_exported", entity="disbursement",
+    audit.record(session, actor=user_id, action="money.batch_exported", entity="batch",
                  entity_id=rail, data={"format": fmt.key, "count": len(rows),
                                        "ids": [d.id for d in rows][:MAX_BATCH]})
     return buf.getvalue(), len(rows)
@@ -143,6 +143,6 @@ def mark_batch_sent(session: Session, *, ids: list[str], rail: str, user_id: str
         outcomes.send_manual(session=session, disbursement_id=disbursement_id,
                              user_id=user_id, role=role,
                              reference=payment_reference(disbursement_id))
-    audit.record(session, actor=user_id, action="money.batch_sent", entity="disbursement",
+    audit.record(session, actor=user_id, action="money.batch_sent", entity="batch",
                  entity_id=rail, data={"count": len(ids)})
     return len(ids)

@@ -189,3 +189,44 @@ def test_a_refused_statement_is_said_in_her_language_and_changes_nothing(sqlite_
     with session_scope() as session:
         assert session.exec(select(Statement)).first() is None
         assert session.get(Disbursement, w["bank"]).status == "approved"
+
+
+def test_a_change_after_approval_is_shown_side_by_side_and_approved_again(sqlite_client):
+    from models.applications.sealed import data_key
+    from models.applications.tables import Applicant, Application
+    from models.money import payout_hold, payout_repository
+    from models.money.payout_store import new_detail
+    client = sqlite_client
+    with session_scope() as session:
+        prog = f.programme(session)
+        a, b = f.staff(session, n=2)
+        app = f.grant(session, prog=prog)
+        [d] = service.create_disbursements(session=session, application=app)
+        service.approve(session=session, disbursement_id=d.id, user_id=a.id,
+                        role="finance", rail="bank_wire")
+        old = payout_repository.current(session, app.id)
+        applicant = session.get(Applicant, app.applicant_id)
+        new = new_detail(application_id=app.id, applicant_id=applicant.id, rail="bank_wire",
+                         fields={"account_name": "Test Person Beta",
+                                 "iban": "GB82WEST12345698765432"},
+                         dek=data_key(applicant), source="receipt")
+        old.replaced_at = new.created_at
+        session.add(new)
+        session.flush()
+        payout_hold.details_changed(session=session, application=session.get(
+            Application, app.id), old=old, new=new)
+        d_id, token = d.id, issue_token(b)[0]
+    client.cookies.set(COOKIE, token)
+    url = f"/staff/finance/disbursements/{d_id}"
+    page = client.get(url).text
+    change = page.split('id="details-change"', 1)[1].split("</section>", 1)[0]
+    assert "•••• 3000" in change and "•••• 5432" in change  # old and new, masked
+    assert "GB82WEST12345698765432" not in change
+    assert 'id="approve-new-details"' in page
+    done = client.post(url + "/approve", data={"csrf_token": _csrf(client, url)},
+                       follow_redirects=True)
+    assert done.status_code == 200
+    with session_scope() as session:
+        d = session.get(Disbursement, d_id)
+        assert d.status == "approved"
+    assert "GB82WEST12345698765432" in client.get(url).text  # the new destination, whole
