@@ -175,6 +175,18 @@ def _case_page(request: Request, session: SessionDep, user: StaffUser, applicati
         user=user, status_code=status_code)
 
 
+@router.get("/staff/network/case", response_class=HTMLResponse)
+def find_case(request: Request, session: SessionDep, user: PageUser) -> Response:
+    """A case by its number (the first 8 characters staff lists show, or all of it)."""
+    denied = deny_unless(request, user, "caseworker", "admin")
+    if denied:
+        return denied
+    found = views.case_by_number(session, str(request.query_params.get("case", "")))
+    if found is None:
+        return staff_page(request, "staff/missing.html", user=user, status_code=404)
+    return RedirectResponse(f"/staff/network/case/{found}", status_code=303)
+
+
 @router.get("/staff/network/case/{application_id}", response_class=HTMLResponse)
 def case_page(request: Request, application_id: str, session: SessionDep,
               user: PageUser) -> HTMLResponse:

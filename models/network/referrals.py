@@ -200,7 +200,7 @@ def apply_status(session: Session, *, peer: Peer, referral_id: str, status: str,
     if status not in ("accepted", "declined", "closed", "expired"):
         raise Invalid("unknown status", fields={"status": "unknown"})
     referral.status, referral.updated_at = status, utcnow()
-    if status == "accepted" and receipt_sealed:
+    if status == "accepted" and isinstance(receipt_sealed, str) and receipt_sealed:
         referral.receipt_sealed = receipt_sealed[:400]
     session.add(referral)
     _audit(session, f"peer:{peer.id}", status, referral)

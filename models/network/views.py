@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from models.applications.tables import Application
 from models.core.base import as_utc
 from models.network.referrals import is_expired
 from models.network.tables import Peer, Referral
@@ -29,3 +30,13 @@ def referral_json(referral: Referral, peer: Peer) -> dict[str, Any]:
             or referral.status == "consented",
             "created_at": as_utc(referral.created_at).isoformat(),  # type: ignore[union-attr]
             "updated_at": as_utc(referral.updated_at).isoformat()}  # type: ignore[union-attr]
+
+
+def case_by_number(session: Session, typed: str) -> str | None:
+    """The one application whose id starts with what was typed (8 characters at least)."""
+    number = "".join(ch for ch in typed[:32].lower() if ch in "0123456789abcdef")
+    if len(number) < 8:
+        return None
+    found = session.exec(select(Application.id).where(
+        col(Application.id).startswith(number)).limit(2)).all()
+    return found[0] if len(found) == 1 else None
