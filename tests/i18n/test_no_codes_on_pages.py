@@ -72,6 +72,13 @@ def test_public_pages_read_in_words_in_every_language(fund) -> None:  # noqa: AN
             found[f"{lang} {path}"] = problems(page.text, lang)
     for i, html in enumerate(receipts):
         found[f"en receipt {i}"] = problems(html, "en")
+        receipt = "".join(re.findall(r"<span>([0-9A-Z]{4})</span>", html))
+        for lang in LANGUAGES:  # her status page, as she reads it with her receipt
+            form = client.get(f"/status?lang={lang}")
+            view = client.post("/status", data={"csrf_token": hidden(form.text, "csrf_token"),
+                                                "lang": lang, "receipt": receipt})
+            assert view.status_code == 200, (lang, receipt)
+            found[f"{lang} status of case {i}"] = problems(view.text, lang)
     bad = {k: v for k, v in found.items() if v}
     assert not bad, bad
 
