@@ -16,6 +16,7 @@ import pytest
 
 from tests.desks.conftest import sign_in_page
 from tests.e2e.harness import wait_for
+from tests.shelter.test_pages_browser import accessible
 from tests.support.browser import screenshot_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -79,6 +80,7 @@ def test_a_shelter_coordinators_day(desk, page) -> None:  # noqa: ANN001
     assert "No step-free access" in text or "Cannot take this case" in text
     house_name = best.locator("td").first.inner_text().strip()
     _shots(page, "case")
+    assert accessible(page)
 
     # 4. Hold beds in the best house, confirm the placement, check the family in.
     best.get_by_role("button", name="Hold 2 beds").click()
@@ -100,4 +102,16 @@ def test_a_shelter_coordinators_day(desk, page) -> None:  # noqa: ANN001
     assert "some" in (grid.locator(f"td[data-night='{arrival}']").get_attribute("class") or "") \
         or "full" in (grid.locator(f"td[data-night='{arrival}']").get_attribute("class") or "")
     _shots(page, "house-calendar")
+    assert accessible(page)
+    # 6. Two nights a month ahead closed for repairs, shown closed on the grid.
+    closed_from = date.today() + timedelta(days=25)
+    page.get_by_label("From").fill(closed_from.isoformat())
+    page.get_by_label("Until (not included)").fill((closed_from + timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="Save").click()
+    assert "The calendar was updated." in page.locator(".flash").inner_text()
+    assert "closed" in (page.locator(f"td[data-night='{closed_from.isoformat()}']")
+                        .get_attribute("class") or "")
+    page.get_by_role("link", name="next 4 weeks").click()
+    later = (date.today() + timedelta(days=28)).isoformat()
+    assert page.locator(f"table.nights td[data-night='{later}']").count() == 1
     assert desk.status(receipt)["status"] == "checked_in"

@@ -18,6 +18,7 @@ import pytest
 
 from tests.desks.conftest import sign_in_page
 from tests.e2e.harness import wait_for
+from tests.shelter.test_pages_browser import accessible
 from tests.support.browser import screenshot_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -81,6 +82,7 @@ def test_a_visa_officers_day(desk, page) -> None:  # noqa: ANN001
     page.get_by_role("button", name="Reject the request").click()
     assert "Tick the box to confirm." in page.locator("main").inner_text()  # nothing ended
     _shots(page, "review")
+    assert accessible(page)
     page.get_by_role("button", name="Open the checklist").click()
     assert "The panel's decision is recorded." in _flash(page)
     case_url = page.url.split("?")[0]
@@ -115,6 +117,7 @@ def test_a_visa_officers_day(desk, page) -> None:  # noqa: ANN001
     tick_required_and_accept()
     assert "override it with a reason" in page.locator(".error").inner_text()
     _shots(page, "checklist-blocked")
+    assert accessible(page)
     for code, reason in (("passport_too_short", "renewal_under_way"),
                          ("travel_too_soon", "urgent_procedure")):
         page.locator(f"#why-{code}").select_option(reason)
