@@ -19,6 +19,8 @@ from api.posted import CappedUpload, PostedForm
 from api.upload import file_bytes
 from models.applications.repository import staff_list
 from models.core.errors import Invalid, NotFound
+from models.desks.paging import Paging, matches
+from models.desks.search import VISA_FIELDS, find_visa_cases
 from models.relocation.service import create_relocation, get_relocation
 from models.relocation.views import relocation_view
 from models.visas import hooks  # noqa: F401 - the `visa_item` upload and next steps
@@ -40,12 +42,15 @@ def visas_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     denied = deny_unless(request, user, *VO)
     if denied:
         return denied
-    cases = repo.open_cases(session)
+    search = matches(request.query_params, *VISA_FIELDS)  # search and paging (issue 15)
+    page = find_visa_cases(session, search=search, paging=Paging.read(request.query_params))
+    cases = page.items
     items = repo.items_of(session, [c.id for c in cases])
     per_case = {c.id: progress([i for i in items if i.case_id == c.id]) for c in cases}
     review = staff_list(session, kinds=["visa"], statuses=["in_review"], kind=None, status=None)
     return staff_page(request, "staff/visa/list.html",
-                      {"cases": cases, "progress": per_case, "review": review,
+                      {"cases": cases, "page": page, "search": search,
+                       "progress": per_case, "review": review,
                        "flash": in_her_words(request, user, flash(request)),
                        **officer_week(session)}, user=user)
 

@@ -113,3 +113,26 @@ def find_events(session: Session, *, search: Mapping[str, str],
         stmt = stmt.where(col(AuditEvent.at) < until)
     return page_of_query(session, stmt.order_by(col(AuditEvent.seq).desc()), paging,
                          dict(search))
+
+
+VISA_FIELDS = ("q", "country", "status")
+
+
+def find_visa_cases(session: Session, *, search: Mapping[str, str],
+                    paging: Paging) -> Page[Any]:
+    """Open visa cases (as the visa list shows them: the earliest deadline first), by the
+    start of the case's or the application's id, destination country and status."""
+    from models.visas.tables import VisaCase
+
+    stmt = select(VisaCase).where(col(VisaCase.status).not_in(["travelled", "withdrawn"]))
+    if search.get("q"):
+        q = search["q"].lower()
+        stmt = stmt.where(col(VisaCase.application_id).startswith(q, autoescape=True)
+                          | col(VisaCase.id).startswith(q, autoescape=True))
+    if search.get("country"):
+        stmt = stmt.where(VisaCase.destination_country == search["country"][:2].upper())
+    if search.get("status"):
+        stmt = stmt.where(VisaCase.status == search["status"])
+    stmt = stmt.order_by(col(VisaCase.documents_due).is_(None), col(VisaCase.documents_due),
+                         col(VisaCase.created_at), col(VisaCase.id))
+    return page_of_query(session, stmt, paging, dict(search))

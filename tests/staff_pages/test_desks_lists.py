@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from models.applications.tables import Applicant
 from models.money.tables import Disbursement
+from models.visas.tables import VisaCase
 from models.core import crypto
 from models.core.db import session_scope
 from models.core.settings import reset_settings
@@ -55,6 +56,10 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
             late = f.application(s, prog=prog, status="in_review", due_in=timedelta(hours=-2))
             s.add(Disbursement(application_id=late.id, programme_id=prog.id, amount_minor=100,
                                currency="EUR", status="draft"))
+        for country in ("DE", "DE", "ES"):
+            visa = f.application(s, prog=prog, kind="visa", status="documents", due_in=None)
+            s.add(VisaCase(application_id=visa.id, destination_country=country,
+                           checklist_code="x", status="documents"))
     from api.app import create_app
     app = create_app()
     clients = {role: TestClient(app) for role in people}
@@ -112,7 +117,7 @@ class TestCaseList:
         assert "Showing 51–60 of 60" in second.text
         assert second.text.count('href="/staff/cases/') == 10
         everything = client.get("/staff/cases")
-        assert "of 63" in everything.text
+        assert "of 66" in everything.text
 
     def test_search_by_country_id_and_date(self, world) -> None:  # noqa: ANN001
         client, people, ids = world.clients["caseworker"], world.people, world
@@ -120,7 +125,7 @@ class TestCaseList:
         by_id = client.get(f"/staff/cases?q={ids.first[:10]}")
         assert "Showing 1–1 of 1" in by_id.text and ids.first in by_id.text
         assert "Nothing found." in client.get("/staff/cases?until=2001-01-01").text
-        assert "of 63" in client.get("/staff/cases?since=2001-01-01&page=x").text
+        assert "of 66" in client.get("/staff/cases?since=2001-01-01&page=x").text
 
     def test_receipt_by_post_leads_to_the_case_and_stays_out_of_urls(self, world) -> None:  # noqa: ANN001
         client, people, ids = world.clients["caseworker"], world.people, world
@@ -161,6 +166,14 @@ class TestOthersLists:
         assert "Showing 3–3 of 3" in client.get("/staff/finance?per_page=2&page=2").text
         home = client.get("/staff/")
         assert _count(home.text, "approve") == 3
+
+
+    def test_visa_list_pages_and_searches(self, world) -> None:  # noqa: ANN001
+        client = world.clients["visa_officer"]
+        first = client.get("/staff/visas?per_page=2")
+        assert "Showing 1–2 of 3" in first.text
+        assert "Showing 3–3 of 3" in client.get("/staff/visas?per_page=2&page=2").text
+        assert "Showing 1–2 of 2" in client.get("/staff/visas?country=de").text
 
 
 class TestErrorsAndLogin:
