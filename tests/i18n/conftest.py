@@ -25,13 +25,23 @@ def csrf_of(html: str) -> str:
 
 
 def _fund() -> dict[str, str]:
+    """One person of each role; the reviewer on the demo programme's panel, with cases
+    waiting for her vote (panel and fast track) and one approved."""
+    from models.people.tables import Panel, PanelMember
     from models.programmes.service import demo_programme, ensure_programme
     people = {}
     with session_scope() as s:
-        ensure_programme(s, demo_programme())
+        prog = ensure_programme(s, demo_programme())
         for role in ROLES:
             user, _ = f.staff(s, role=role, email=f"{role}.i18n-tests@example.invalid")
             people[role] = user.id
+        panel = Panel(programme_id=prog.id, kind="grant", chair_id=people["reviewer"])
+        s.add(panel)
+        s.flush()
+        s.add(PanelMember(panel_id=panel.id, user_id=people["reviewer"], on_call=True))
+        f.application(s, prog=prog)
+        f.application(s, prog=prog, track="fast_track", risk_level="critical")
+        f.application(s, prog=prog, status="approved", track="panel", risk_level="medium")
     return people
 
 
