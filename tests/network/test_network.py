@@ -284,6 +284,37 @@ def test_refer_and_consent_in_the_browser(net: dict[str, Any], page: Any) -> Non
     page.screenshot(path=shots / "network-accepted-desktop.png", full_page=True)
 
 
+@pytest.mark.browser
+def test_admin_links_and_suspends_in_the_browser(net: dict[str, Any], page: Any) -> None:
+    """The admin's page: this fund's fingerprints, the peers' with their counts; a bad key
+    refused with what she typed kept; a fund linked, then suspended at once."""
+    from tests.support.browser import screenshot_dir
+    a, b = net["a"], net["b"]
+    shots = screenshot_dir()
+    _sign_in(page, a, ADMIN)
+    page.get_by_role("link", name="Network", exact=True).click()
+    assert page.get_by_text(a.keys["sign_fingerprint"]).is_visible()
+    assert page.get_by_text(b.keys["sign_fingerprint"]).is_visible()
+    page.get_by_label("Organisation").fill("Fund Typed Here")
+    page.get_by_label("Address of its Amparo").fill("https://fund.example.invalid")
+    page.get_by_label("Its signing public key").fill("not a key")
+    page.get_by_label("Its sealing public key").fill(b.keys["box_public"])
+    page.get_by_role("button", name="Link this fund").click()
+    assert page.get_by_text("Please check this field.").is_visible()
+    assert page.get_by_label("Organisation").input_value() == "Fund Typed Here"
+    key = signing.b64(bytes(SigningKey.generate().verify_key))
+    page.get_by_label("Its signing public key").fill(key)
+    page.get_by_role("button", name="Link this fund").click()
+    assert "done=linked" in page.url
+    row = page.get_by_role("row").filter(has_text="Fund Typed Here")
+    row.get_by_role("button", name="Suspend now").click()
+    row = page.get_by_role("row").filter(has_text="Fund Typed Here")
+    assert row.get_by_text("Suspended").is_visible()
+    page.screenshot(path=shots / "network-peers-desktop.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=shots / "network-peers-phone.png", full_page=True)
+
+
 def test_b_holds_nothing_of_a_beyond_consent(net: dict[str, Any]) -> None:
     """Runs last: every name, e-mail and phone A's cases used, in B's database, WAL,
     Prefect store and log. None in clear, even the consented one (sealed at rest)."""
