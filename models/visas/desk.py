@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from models.applications import sealed
 from models.applications.tables import Applicant, Application
 from models.core import audit
 from models.core.errors import Conflict, Invalid, NotFound
@@ -42,6 +43,9 @@ def review_view(session: Session, application: Application) -> dict[str, Any]:
     """What the panel reads before deciding: the request and what would be flagged."""
     request = visa_request(session, application)
     applicant = session.get(Applicant, application.applicant_id)
+    dek = sealed.data_key(applicant) if applicant else None
+    person = sealed.open_applicant(applicant, dek) if applicant else {}
+    description = sealed.open_details(application, dek).get("threat_description")
     destination = str(request.get("destination_country") or "").upper()
     probe = VisaCase(application_id=application.id, member=0, destination_country=destination,
                      checklist_code="", status="documents")
@@ -53,6 +57,9 @@ def review_view(session: Session, application: Application) -> dict[str, Any]:
             "family_members": int(request.get("family_members") or 0),
             "checklist": checklist_for(destination).notes if destination else "",
             "warnings": warnings_of(session, probe),
+            "threat": description,
+            "name": person.get("name"), "email": person.get("email"),
+            "phone": person.get("phone"), "organisation": person.get("organisation"),
             "submitted_at": application.submitted_at}
 
 

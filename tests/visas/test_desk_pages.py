@@ -73,6 +73,7 @@ def test_the_case_is_read_before_the_panel_decides(site) -> None:  # noqa: ANN00
     assert f"/staff/visas/review/{ids['new']}" in listing and 'value="reject"' not in listing
     page = client.get(f"/staff/visas/review/{ids['new']}").text
     assert PURPOSE in page and "The passport has expired." in page
+    assert "+00 000 0401" in page and "Test threat description." in page
     url = f"/staff/visas/review/{ids['new']}/reject"
     assert client.post(url, data={"reason": "not_eligible", "confirm": "yes"}).status_code == 403
     r = client.post(url, data={"reason": "not_eligible", "csrf_token": _csrf(page)})
