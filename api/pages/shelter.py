@@ -19,6 +19,9 @@ from models.applications.repository import followups_of
 from models.applications.tables import Application
 from models.core.base import utcnow
 from models.core.errors import AmparoError, NotFound
+from models.desks.paging import Paging
+from models.desks.paging import matches as search_fields
+from models.desks.search import MATCHING_FIELDS, find_matching
 from models.shelter import repository as repo
 from models.shelter import stays
 from forms.web.common import LANGUAGE_NAMES
@@ -56,7 +59,15 @@ def desk_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResp
     names = {h.id: h.name for h in houses}
     return staff_page(request, "staff/shelter/desk.html",
                       {"houses": houses, "free": free, "names": names, "today": today,
-                       "flash": in_her_words(request, user, _flash(request)), **desk(session)}, user=user)
+                       "flash": in_her_words(request, user, _flash(request)), **desk(session),
+                       **_queue_page(request, session)}, user=user)
+
+
+def _queue_page(request: Request, session: SessionDep) -> dict:
+    """The cases to match by pages, searched by id and country (issue 15)."""
+    search = search_fields(request.query_params, *MATCHING_FIELDS)
+    page = find_matching(session, search=search, paging=Paging.read(request.query_params))
+    return {"queue": page.items, "page": page, "search": search}
 
 
 @router.get(BASE + "/new", response_class=HTMLResponse)

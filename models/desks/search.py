@@ -136,3 +136,22 @@ def find_visa_cases(session: Session, *, search: Mapping[str, str],
     stmt = stmt.order_by(col(VisaCase.documents_due).is_(None), col(VisaCase.documents_due),
                          col(VisaCase.created_at), col(VisaCase.id))
     return page_of_query(session, stmt, paging, dict(search))
+
+
+MATCHING_FIELDS = ("q", "country")
+
+
+def find_matching(session: Session, *, search: Mapping[str, str],
+                  paging: Paging) -> Page[Application]:
+    """Shelter cases waiting for a house (critical first, then the oldest), by the start of
+    the case id and the country she is in."""
+    stmt = select(Application).where(Application.kind == "shelter",
+                                     Application.status == "matching")
+    if search.get("q"):
+        stmt = stmt.where(col(Application.id).startswith(search["q"].lower(), autoescape=True))
+    if search.get("country"):
+        stmt = stmt.join(Applicant, col(Applicant.id) == col(Application.applicant_id)).where(
+            Applicant.country == search["country"][:2].upper())
+    stmt = stmt.order_by(col(Application.priority), col(Application.submitted_at),
+                         col(Application.id))
+    return page_of_query(session, stmt, paging, dict(search))

@@ -56,6 +56,9 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
             late = f.application(s, prog=prog, status="in_review", due_in=timedelta(hours=-2))
             s.add(Disbursement(application_id=late.id, programme_id=prog.id, amount_minor=100,
                                currency="EUR", status="draft"))
+        for country in ("GT", "BO", "BO"):
+            place = f.application(s, prog=prog, kind="shelter", status="matching", due_in=None)
+            s.get(Applicant, place.applicant_id).country = country  # type: ignore[union-attr]
         for country in ("DE", "DE", "ES"):
             visa = f.application(s, prog=prog, kind="visa", status="documents", due_in=None)
             s.add(VisaCase(application_id=visa.id, destination_country=country,
@@ -117,15 +120,16 @@ class TestCaseList:
         assert "Showing 51–60 of 60" in second.text
         assert second.text.count('href="/staff/cases/') == 10
         everything = client.get("/staff/cases")
-        assert "of 66" in everything.text
+        assert "of 69" in everything.text
 
     def test_search_by_country_id_and_date(self, world) -> None:  # noqa: ANN001
         client, people, ids = world.clients["caseworker"], world.people, world
-        assert "Showing 1–5 of 5" in client.get("/staff/cases?country=bo").text
+        assert "Showing 1–5 of 5" in client.get("/staff/cases?country=bo&kind=grant").text
+        assert "Showing 1–7 of 7" in client.get("/staff/cases?country=bo").text
         by_id = client.get(f"/staff/cases?q={ids.first[:10]}")
         assert "Showing 1–1 of 1" in by_id.text and ids.first in by_id.text
         assert "Nothing found." in client.get("/staff/cases?until=2001-01-01").text
-        assert "of 66" in client.get("/staff/cases?since=2001-01-01&page=x").text
+        assert "of 69" in client.get("/staff/cases?since=2001-01-01&page=x").text
 
     def test_receipt_by_post_leads_to_the_case_and_stays_out_of_urls(self, world) -> None:  # noqa: ANN001
         client, people, ids = world.clients["caseworker"], world.people, world
@@ -174,6 +178,12 @@ class TestOthersLists:
         assert "Showing 1–2 of 3" in first.text
         assert "Showing 3–3 of 3" in client.get("/staff/visas?per_page=2&page=2").text
         assert "Showing 1–2 of 2" in client.get("/staff/visas?country=de").text
+
+
+    def test_shelter_queue_pages_and_searches(self, world) -> None:  # noqa: ANN001
+        client = world.clients["shelter_coordinator"]
+        assert "Showing 1–1 of 3" in client.get("/staff/shelters?per_page=1").text
+        assert "Showing 1–2 of 2" in client.get("/staff/shelters?country=BO").text
 
 
 class TestErrorsAndLogin:
