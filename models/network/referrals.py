@@ -177,6 +177,8 @@ def case_data(session: Session, application: Application) -> dict[str, Any]:
 def mark_consented(session: Session, *, referral_id: str, remote_id: str) -> None:
     referral = session.get(Referral, referral_id)
     assert referral is not None
+    if referral.status != "offered":  # a second click: the first consent was recorded
+        return
     referral.status, referral.remote_id, referral.updated_at = "consented", remote_id, utcnow()
     session.add(referral)
     _audit(session, "applicant", "consented", referral)
@@ -199,6 +201,9 @@ def apply_status(session: Session, *, peer: Peer, referral_id: str, status: str,
         raise NotFound("unknown referral")
     if status not in ("accepted", "declined", "closed", "expired"):
         raise Invalid("unknown status", fields={"status": "unknown"})
+    allowed = {"consented": ("accepted", "declined", "expired"), "accepted": ("closed",)}
+    if status != referral.status and status not in allowed.get(referral.status, ()):
+        raise Conflict("not a change this referral can make")
     referral.status, referral.updated_at = status, utcnow()
     if status == "accepted" and isinstance(receipt_sealed, str) and receipt_sealed:
         referral.receipt_sealed = receipt_sealed[:400]
@@ -216,6 +221,11 @@ def receive(session: Session, *, peer: Peer, body: dict[str, Any]) -> Referral:
     sealed_case, remote_id = str(body.get("sealed", "")), str(body.get("referral_id", ""))
     if reason not in REASONS or not sealed_case or not remote_id.isalnum() or len(remote_id) > 32:
         raise Invalid("not a referral", fields={"sealed": "missing or malformed"})
+    again = session.exec(select(Referral).where(Referral.role == "received",
+                                                Referral.peer_id == peer.id,
+                                                Referral.remote_id == remote_id)).first()
+    if again is not None:  # a retry (or a double click) of one consent: the first stands
+        return again
     referral = Referral(role="received", peer_id=peer.id, remote_id=remote_id, kind=kind,
                         reason=reason, status="consented",
                         expires_at=utcnow() + timedelta(days=DAYS_TO_ANSWER))

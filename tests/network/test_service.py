@@ -61,11 +61,16 @@ def test_offer_consent_accept_and_her_new_receipt(world) -> None:  # noqa: ANN00
         referrals.mark_consented(session, referral_id=sent.id, remote_id="x")
         peer = service.get_peer(session, peer_id)
         got = referrals.receive(session, peer=peer, body=payload)
+        assert referrals.receive(session, peer=peer, body=payload).id == got.id  # a retry
+        referrals.mark_consented(session, referral_id=sent.id, remote_id="x")  # twice: once
     with session_scope() as session:
         _, sealed_receipt = referrals.accept(session, referral_id=got.id, actor_id="cw")
         referrals.apply_status(session, peer=service.get_peer(session, peer_id),
                                referral_id=sent.id, status="accepted",
                                receipt_sealed=sealed_receipt)
+        with pytest.raises(Conflict):  # no going back to declined once accepted
+            referrals.apply_status(session, peer=service.get_peer(session, peer_id),
+                                   referral_id=sent.id, status="declined", receipt_sealed=None)
     with session_scope() as session:
         mine = referrals.for_receipt(session, case.receipt)[0]
         assert mine["status"] == "accepted" and mine["new_receipt"]
