@@ -12,7 +12,7 @@ from models.money import outcomes, service, statements
 from models.money.batches import payment_reference
 from models.money.statements_parse import MAX_BYTES, mapping_for
 from models.money.statements_tables import Statement, StatementLine
-from models.money.tables import Disbursement
+from models.money.tables import Disbursement, LedgerEntry
 from tests.money import factories as f
 
 MPESA_HEAD = ("Receipt No.,Completion Time,Initiation Time,Details,Transaction Status,"
@@ -165,3 +165,32 @@ def test_only_finance(db_url):
         with pytest.raises(Forbidden):
             statements.confirm_statement(session, statement_id=st_id, user_id="x",
                                          role="admin")
+
+
+def test_two_finance_users_confirming_at_once_confirm_each_payment_once(db_url):
+    import threading
+    w = _world(amounts=(100_000, 150_000))
+    content = _mpesa([(payment_reference(i), f"{a}.00") for i, a in zip(w["ids"],
+                                                                         (1000, 1500))])
+    st_id = _import(content, w["user"])
+    counts, errors = [], []
+
+    def confirm() -> None:
+        try:
+            with session_scope() as session:
+                counts.append(statements.confirm_statement(
+                    session, statement_id=st_id, user_id=w["user"], role="finance"))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and sorted(counts) == [0, 2]
+    assert _statuses(w["ids"]) == ["confirmed", "confirmed"]
+    with session_scope() as session:
+        legs = session.exec(select(func.count()).select_from(LedgerEntry).where(
+            LedgerEntry.movement == "confirmed")).one()
+    assert legs == 4  # two payments, two legs each: nothing booked twice
