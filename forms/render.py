@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from forms import formats
 from forms.web import payout as payout_form
-from forms.i18n import RTL, translations
+from forms.i18n import NAMES, RTL, translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -21,6 +21,7 @@ _env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                    autoescape=select_autoescape(["html", "xml"]),
                    extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
 formats.install(_env)  # words(code, kind), money, date, datetime, number, yesno
+_env.globals["language_names"] = NAMES  # the staff sign-in page's language links
 payout_form.install(_env)  # payout_fields(rail): the status page's payout form (issue 17)
 
 

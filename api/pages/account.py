@@ -9,15 +9,12 @@ from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.session import PageUser, staff_page
 from api.posted import PostedForm
-from forms.i18n import LANGUAGES
+from forms.i18n import LANGUAGES, NAMES
 from models.core.errors import Invalid
 from models.people import service
 from models.people.tables import StaffUser
 
 router = APIRouter(include_in_schema=False)
-# Each language named in itself, so she finds hers whatever the page's language is.
-NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português",
-         "ar": "العربية", "sw": "Kiswahili"}
 
 
 def _page(request: Request, user: StaffUser, *, saved: bool = False, problem: bool = False,

@@ -17,6 +17,9 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
+# Each language named in itself, so she finds hers whatever language the page is in.
+NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português",
+         "ar": "العربية", "sw": "Kiswahili"}
 RTL = {"ar"}
 DEFAULT = "en"
 I18N = Path(__file__).resolve().parent

@@ -55,8 +55,9 @@ def test_every_role_finds_the_account_page(fund) -> None:  # noqa: ANN001
 
 def test_a_refused_sign_in_says_why_in_her_language(fund) -> None:  # noqa: ANN001
     client, _ = fund
-    page = client.get("/staff/login?lang=es")
+    page = client.get("/staff/login?lang=es&next=/staff/users")
     assert gettext("es", "Staff sign in") in page.text
+    assert 'href="?lang=ar&amp;next=/staff/users" lang="ar"' in page.text  # her language, one click
     refused = client.post("/staff/login?lang=es", data={
         "csrf_token": csrf_of(page.text), "email": "nobody.i18n-tests@example.invalid",
         "password": "wrong-password", "otp": "000000"})
