@@ -65,7 +65,7 @@ def _prepare(data_dir: Path) -> None:
     upgrade(get_settings().database_url)
 
 
-def _staff(scale: int) -> dict:
+def _staff(scale: int, budget: float) -> dict:
     """A panel of `scale` reviewers in each of three zones (+ reserves), the chair, an admin,
     caseworkers, coordinators, visa officers and two finance officers."""
     from models.core.db import session_scope
@@ -82,6 +82,8 @@ def _staff(scale: int) -> dict:
                  "officers": []}
     with session_scope() as s:
         programme = ensure_programme(s, demo_programme())
+        programme.budget_minor = int(programme.budget_minor * budget)  # the demo's × budget
+        s.add(programme)
         out["programme_id"] = programme.id
         n = 0
 
@@ -116,6 +118,8 @@ def main() -> None:
     parser.add_argument("--per-day", type=float, default=10.0, help="a busy fund's requests a day")
     parser.add_argument("--scale", type=int, default=10, help="×: requests and staff")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--budget", type=float, default=1.0,
+                        help="× the demo programme's budget (EUR 500,000)")
     parser.add_argument("--days", type=float, default=7.0)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--data-dir", type=Path)
@@ -127,7 +131,7 @@ def main() -> None:
     _prepare(data_dir)
     _install_clock()
     from bench.week_sim import Week
-    staff = _staff(args.scale)
+    staff = _staff(args.scale, args.budget)
     week = Week(staff=staff, per_day=args.per_day * args.scale, seed=args.seed,
                 minutes=args.days * 24 * 60, clock=SimClock)
     week.run()
