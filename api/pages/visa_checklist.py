@@ -6,6 +6,7 @@ Included by api/pages/visas.py (its router carries these routes).
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -113,58 +114,57 @@ def reject(application_id: str, request: Request, body: PostedForm, session: Ses
                                          fields=f, values=form, status_code=s))
 
 
-def _case_post(request: Request, session: SessionDep, user: Any, case_id: str,
-               form: dict[str, Any], move: Any, done: str) -> Any:
-    return run_move(session, move, done_url=f"{BASE}/cases/{case_id}?done={done}",
+def _case_action(request: Request, body: Any, session: SessionDep, user: Any, case_id: str,
+                 move: Callable[[dict[str, Any]], Any], done: str) -> Any:
+    """Role, CSRF, one move with the posted form; redirect, or the case again with the
+    error and what she typed."""
+    denied = deny_unless(request, user, *VO)
+    if denied:
+        return denied
+    form = posted(request, body)
+    return run_move(session, lambda: move(form), done_url=f"{BASE}/cases/{case_id}?done={done}",
                     on_error=lambda m, f, s: render_case(request, session, user, case_id,
                                                          error=m, fields=f, values=form,
                                                          status_code=s))
 
 
+def _chosen(form: dict[str, Any]) -> tuple[Any, list[str]]:
+    """A row's own button (`act` = state:item), or the ticked rows with the chosen state."""
+    act = form.get("act")
+    if isinstance(act, str) and ":" in act:
+        state, item = act.split(":", 1)
+        return state, [item]
+    return form.get("state"), as_list(form.get("items"))
+
+
+def _planned(form: dict[str, Any]) -> date:
+    try:
+        return date.fromisoformat(str(form.get("travel_planned", "")))
+    except ValueError:
+        raise Invalid("Give the planned date of the journey.",
+                      fields={"travel_planned": "a date"}) from None
+
+
 @router.post(BASE + "/cases/{case_id}/items", response_class=HTMLResponse)
 def mark_items(case_id: str, request: Request, body: PostedForm, session: SessionDep,
                user: PageUser) -> Any:
-    """The checklist's one form: a row's own button (`act` = state:item), or the ticked
-    rows with the chosen state."""
-    denied = deny_unless(request, user, *VO)
-    if denied:
-        return denied
-    form = posted(request, body)
-    state, items = form.get("state"), as_list(form.get("items"))
-    if isinstance(form.get("act"), str) and ":" in form["act"]:
-        state, item = form["act"].split(":", 1)
-        items = [item]
-    return _case_post(request, session, user, case_id, form, lambda: desk.mark_items(
-        session=session, case_id=case_id, item_ids=items, state=state, actor_id=user.id),
-        "items")
+    """The checklist's one form: several items accepted, rejected or waived at once."""
+    return _case_action(request, body, session, user, case_id, lambda f: desk.mark_items(
+        session=session, case_id=case_id, item_ids=_chosen(f)[1], state=_chosen(f)[0],
+        actor_id=user.id), "items")
 
 
 @router.post(BASE + "/cases/{case_id}/override", response_class=HTMLResponse)
 def override(case_id: str, request: Request, body: PostedForm, session: SessionDep,
              user: PageUser) -> Any:
-    denied = deny_unless(request, user, *VO)
-    if denied:
-        return denied
-    form = posted(request, body)
-    return _case_post(request, session, user, case_id, form, lambda: desk.override_warning(
-        session=session, case_id=case_id, warning=form.get("warning"),
-        reason=form.get("reason"), actor_id=user.id), "override")
+    return _case_action(request, body, session, user, case_id, lambda f: desk.override_warning(
+        session=session, case_id=case_id, warning=f.get("warning"), reason=f.get("reason"),
+        actor_id=user.id), "override")
 
 
 @router.post(BASE + "/cases/{case_id}/plan", response_class=HTMLResponse)
 def plan(case_id: str, request: Request, body: PostedForm, session: SessionDep,
          user: PageUser) -> Any:
-    denied = deny_unless(request, user, *VO)
-    if denied:
-        return denied
-    form = posted(request, body)
-
-    def move() -> None:
-        try:
-            on = date.fromisoformat(str(form.get("travel_planned", "")))
-        except ValueError:
-            raise Invalid("Give the planned date of the journey.",
-                          fields={"travel_planned": "a date"}) from None
-        desk.plan_travel(session=session, case_id=case_id, on=on, actor_id=user.id)
-
-    return _case_post(request, session, user, case_id, form, move, "planned")
+    """The journey's date from the itinerary (checked against the lead time)."""
+    return _case_action(request, body, session, user, case_id, lambda f: desk.plan_travel(
+        session=session, case_id=case_id, on=_planned(f), actor_id=user.id), "planned")

@@ -3,10 +3,8 @@ needs in her words, her contact (coordinators only), the fit in words mentioning
 access, the calendar as a grid; roles refused, CSRF, bad input kept."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
-import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,22 +13,9 @@ from models.people.service import create_user
 from models.shelter.casework import calendar_weeks, readable
 from models.shelter.matching import House, Need, evaluate, rank, suggested_features
 from tests.shelter.factories import make_application, make_shelter
+from tests.shelter.pages_client import PASSWORD, csrf_of, login
 
-PASSWORD = "test-password-0123456789"
 NEEDS = "Ground floor, one child uses a wheelchair"
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-def _login(client: TestClient, email: str, secret: str) -> None:
-    page = client.get("/staff/login")
-    r = client.post("/staff/login", data={"csrf_token": _csrf(page.text), "email": email,
-                                          "password": PASSWORD,
-                                          "otp": pyotp.TOTP(secret).now()},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
 
 
 @pytest.fixture
@@ -53,7 +38,7 @@ def site(sqlite_url: str):  # noqa: ANN201
 
 def test_the_case_page_reads_her_words_and_contact(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
+    login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
     html = client.get(f"/staff/shelters/cases/{ids['case']}").text
     assert NEEDS in html and "+00 000 0303" in html and "Test Person Alpha" in html
     assert "score" not in html.lower() and "Best fit" in html
@@ -68,7 +53,7 @@ def test_the_case_page_reads_her_words_and_contact(site) -> None:  # noqa: ANN00
 
 def test_other_roles_never_see_her_contact(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "caseworker@example.com", secrets["caseworker"])
+    login(client, "caseworker@example.com", secrets["caseworker"])
     for url in (f"/staff/shelters/cases/{ids['case']}", f"/staff/shelters/{ids['flat']}"):
         r = client.get(url)
         assert r.status_code == 403 and "+00 000 0303" not in r.text and NEEDS not in r.text
@@ -76,32 +61,32 @@ def test_other_roles_never_see_her_contact(site) -> None:  # noqa: ANN001
 
 def test_admin_is_refused_too(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "admin@example.com", secrets["admin"])
+    login(client, "admin@example.com", secrets["admin"])
     r = client.get(f"/staff/shelters/cases/{ids['case']}")
     assert r.status_code == 403 and "+00 000 0303" not in r.text
 
 
 def test_hold_needs_csrf_and_bad_input_keeps_what_was_typed(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
+    login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
     page = client.get(f"/staff/shelters/cases/{ids['case']}").text
     form = {"shelter_id": ids["flat"], "from_date": (date.today() + timedelta(days=10))
             .isoformat(), "nights": "3", "beds": "1"}
     r = client.post(f"/staff/shelters/cases/{ids['case']}/hold", data=form)
     assert r.status_code == 403
     r = client.post(f"/staff/shelters/cases/{ids['case']}/hold",
-                    data={**form, "nights": "4", "csrf_token": _csrf(page)})
+                    data={**form, "nights": "4", "csrf_token": csrf_of(page)})
     assert r.status_code == 422 and 'value="4"' in r.text and 'value="1"' in r.text
     assert 'aria-invalid="true"' in r.text
     r = client.post(f"/staff/shelters/cases/{ids['case']}/hold",
-                    data={**form, "beds": "2", "csrf_token": _csrf(page)},
+                    data={**form, "beds": "2", "csrf_token": csrf_of(page)},
                     follow_redirects=False)
     assert r.status_code == 303
 
 
 def test_the_calendar_is_a_grid_of_nights(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
+    login(client, "shelter_coordinator@example.com", secrets["shelter_coordinator"])
     html = client.get(f"/staff/shelters/{ids['flat']}").text
     assert '<table class="nights"' in html and "0/6 taken" not in html
     assert html.count('class="night ') >= 28 and "6 free" in html

@@ -4,10 +4,8 @@ items in one submit, a warning that blocks the dossier until overridden, relocat
 by choosing her cases; roles refused, CSRF, bad input kept."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
-import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
@@ -18,23 +16,10 @@ from models.people.service import create_user
 from models.visas import service
 from models.visas.tables import VisaCase, VisaItem
 from tests.shelter.factories import make_application
+from tests.shelter.pages_client import PASSWORD, csrf_of, login
 
-PASSWORD = "test-password-0123456789"
 PURPOSE = "Test purpose: leave for a while (fictional)."
 PDF = b"%PDF-1.4 test document\n%%EOF\n"
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-def _login(client: TestClient, email: str, secret: str) -> None:
-    page = client.get("/staff/login")
-    r = client.post("/staff/login", data={"csrf_token": _csrf(page.text), "email": email,
-                                          "password": PASSWORD,
-                                          "otp": pyotp.TOTP(secret).now()},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
 
 
 @pytest.fixture
@@ -68,7 +53,7 @@ def _items(case_id: str) -> dict[str, VisaItem]:
 
 def test_the_case_is_read_before_the_panel_decides(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "visa_officer@example.com", secrets["visa_officer"])
+    login(client, "visa_officer@example.com", secrets["visa_officer"])
     listing = client.get("/staff/visas").text
     assert f"/staff/visas/review/{ids['new']}" in listing and 'value="reject"' not in listing
     page = client.get(f"/staff/visas/review/{ids['new']}").text
@@ -76,14 +61,14 @@ def test_the_case_is_read_before_the_panel_decides(site) -> None:  # noqa: ANN00
     assert "+00 000 0401" in page and "Test threat description." in page
     url = f"/staff/visas/review/{ids['new']}/reject"
     assert client.post(url, data={"reason": "not_eligible", "confirm": "yes"}).status_code == 403
-    r = client.post(url, data={"reason": "not_eligible", "csrf_token": _csrf(page)})
+    r = client.post(url, data={"reason": "not_eligible", "csrf_token": csrf_of(page)})
     assert r.status_code == 422 and "Tick the box to confirm." in r.text
     assert '<option value="not_eligible" selected>' in r.text  # what she chose, kept
     r = client.post(f"/staff/visas/review/{ids['new']}",
-                    data={"decision": "reject", "csrf_token": _csrf(page)})
+                    data={"decision": "reject", "csrf_token": csrf_of(page)})
     assert r.status_code == 422  # no rejection without the reason form
     r = client.post(url, data={"reason": "not_eligible", "confirm": "yes",
-                               "csrf_token": _csrf(page)}, follow_redirects=False)
+                               "csrf_token": csrf_of(page)}, follow_redirects=False)
     assert r.status_code == 303
     with session_scope() as s:
         assert s.get(Application, ids["new"]).status == "rejected"  # type: ignore[union-attr]
@@ -92,11 +77,11 @@ def test_the_case_is_read_before_the_panel_decides(site) -> None:  # noqa: ANN00
 
 def test_other_roles_are_refused(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "caseworker@example.com", secrets["caseworker"])
+    login(client, "caseworker@example.com", secrets["caseworker"])
     for url in (f"/staff/visas/review/{ids['new']}", f"/staff/visas/cases/{ids['case']}"):
         r = client.get(url)
         assert r.status_code == 403 and PURPOSE not in r.text
-    token = _csrf(client.get("/staff/visas").text)
+    token = csrf_of(client.get("/staff/visas").text)
     r = client.post(f"/staff/visas/cases/{ids['case']}/items",
                     data={"state": "accepted", "items": "x", "csrf_token": token})
     assert r.status_code == 403
@@ -104,11 +89,11 @@ def test_other_roles_are_refused(site) -> None:  # noqa: ANN001
 
 def test_checklist_files_bulk_marks_and_the_blocking_warning(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "visa_officer@example.com", secrets["visa_officer"])
+    login(client, "visa_officer@example.com", secrets["visa_officer"])
     base = f"/staff/visas/cases/{ids['case']}"
     page = client.get(base).text
     items = _items(ids["case"])
-    token = _csrf(page)
+    token = csrf_of(page)
     r = client.post(base + "/item", data={"item_id": items["photos"].id, "state": "received",
                                           "csrf_token": token})
     assert r.status_code == 409 and "upload the file" in r.text  # no file, not received
@@ -120,6 +105,8 @@ def test_checklist_files_bulk_marks_and_the_blocking_warning(site) -> None:  # n
         assert r.status_code == 303, r.text
     r = client.post(base + "/items", data={"state": "accepted", "csrf_token": token})
     assert r.status_code == 422 and "Tick at least one document." in r.text
+    r = client.post(base + "/plan", data={"travel_planned": "2026-13-45", "csrf_token": token})
+    assert r.status_code == 422 and 'value="2026-13-45"' in r.text and "aria-invalid" in r.text
     r = client.post(base + "/plan", data={"travel_planned": (date.today() + timedelta(days=12))
                                           .isoformat(), "csrf_token": token},
                     follow_redirects=False)
@@ -149,14 +136,14 @@ def test_checklist_files_bulk_marks_and_the_blocking_warning(site) -> None:  # n
 
 def test_relocation_is_linked_by_choosing_her_cases(site) -> None:  # noqa: ANN001
     client, ids, secrets = site
-    _login(client, "visa_officer@example.com", secrets["visa_officer"])
+    login(client, "visa_officer@example.com", secrets["visa_officer"])
     page = client.get(f"/staff/visas/cases/{ids['case']}").text
     assert f'value="{ids["hers"]}"' in page and ids["other"] not in page
     assert 'name="shelter_application_id" maxlength' not in page  # no typing of ids
     with session_scope() as s:
         visa_app = s.get(VisaCase, ids["case"]).application_id  # type: ignore[union-attr]
     r = client.post("/staff/relocations", data={
-        "csrf_token": _csrf(page), "back_case": ids["case"], "visa_application_id": visa_app,
+        "csrf_token": csrf_of(page), "back_case": ids["case"], "visa_application_id": visa_app,
         "shelter_application_id": ids["hers"]}, follow_redirects=False)
     assert r.status_code == 303 and "/staff/relocations/" in r.headers["location"]
     assert "Open the relocation timeline" in client.get(f"/staff/visas/cases/{ids['case']}").text
