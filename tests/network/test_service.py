@@ -118,3 +118,17 @@ def test_check_limit_and_the_held_set(world) -> None:  # noqa: ANN001
     with session_scope(read_only=True) as session:
         counts = service.exchange_counts(session)[peer_id]
     assert counts["refused"] == 1 and counts["checks_today"] == 1
+
+
+def test_a_check_only_for_a_case_being_decided(world) -> None:  # noqa: ANN001
+    from models.network.cofunding import prepare_check
+    _, case = world
+    with session_scope() as session:
+        tokens, purpose, peers = prepare_check(session, case.id)
+        assert len(tokens) == 3 and purpose == "grant" and len(peers) == 1
+        app = session.get(Application, case.id)
+        app.status = "closed"  # type: ignore[union-attr]
+        session.add(app)
+    with session_scope() as session:
+        with pytest.raises(Conflict):
+            prepare_check(session, case.id)
