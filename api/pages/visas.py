@@ -50,7 +50,7 @@ def visas_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     review = staff_list(session, kinds=["visa"], statuses=["in_review"], kind=None, status=None)
     return staff_page(request, "staff/visa/list.html",
                       {"cases": cases, "page": page, "search": search,
-                       "progress": per_case, "review": review,
+                       "progress": per_case, "review": review, "words": desk.WORDS,
                        "flash": in_her_words(request, user, flash(request)),
                        **officer_week(session)}, user=user)
 
