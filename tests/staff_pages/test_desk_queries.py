@@ -18,6 +18,8 @@ def _world(s):  # noqa: ANN001, ANN202
     prog = f.programme(s)
     users = {role: f.staff(s, role=role)[0] for role in
              ("caseworker", "admin", "finance", "visa_officer", "shelter_coordinator")}
+    _, reviewers = f.panel(s, prog=prog, members=1, on_call=0)
+    users["reviewer"] = reviewers[0]
     apps = [f.application(s, prog=prog, status="submitted", due_in=None) for _ in range(7)]
     s.get(Applicant, apps[0].applicant_id).country = "BO"
     f.application(s, prog=prog, status="in_review", due_in=timedelta(hours=-1))
@@ -40,10 +42,13 @@ def test_desks_and_searches(db_url: str) -> None:
         counts = {role: {sec.key: sec.total for sec in desk_for(s, user)}
                   for role, user in users.items()}
         assert counts["caseworker"]["triage"] == 7 and counts["caseworker"]["followups"] == 1
-        assert counts["admin"]["overdue"] == 1 and counts["admin"]["people"] == 5
+        assert counts["admin"]["overdue"] == 1 and counts["admin"]["people"] == 6
         assert counts["finance"] == {"approve": 1, "send": 0, "confirm": 1}
         assert counts["shelter_coordinator"]["matching"] == 1
         assert counts["visa_officer"]["steps"] == 1
+        assert counts["reviewer"] == {"votes": 1}  # the case in review, its clock run out
+        (votes,) = desk_for(s, users["reviewer"])
+        assert votes.items[0].seconds is not None and votes.items[0].seconds < 0
         role = "caseworker"
         assert find_cases(s, role=role, search={"country": "BO"}, paging=Paging()).total == 1
         assert find_cases(s, role=role, search={"q": apps[4].id[:9]}, paging=Paging()).total == 1
@@ -57,4 +62,6 @@ def test_desks_and_searches(db_url: str) -> None:
         assert find_cases(s, role="visa_officer", search={}, paging=Paging()).total == 1
         assert find_staff(s, search={"role": "finance"}, paging=Paging()).total == 1
         assert find_staff(s, search={"q": "_"}, paging=Paging()).total == 2  # "_" is literal
+        assert find_staff(s, search={"role": "reviewer", "access": "active"},
+                          paging=Paging()).total == 1
         assert find_events(s, search={"action": "zzz"}, paging=Paging()).total == 0
