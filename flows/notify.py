@@ -40,6 +40,7 @@ SUBJECTS = {
     "review_reminder": "Reminder: a case is waiting for your vote",
     "review_escalated": "A case's decision clock ran out",
     "review_stuck": "A case cannot reach a decision: add a reviewer",
+    "rota_gap": "Nobody will be on call soon: fill the rota",
 }
 DEFAULT_SUBJECT = MAIL["default"]
 SMTP_TIMEOUT = 20

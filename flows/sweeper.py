@@ -35,6 +35,12 @@ def stuck_reviews(session: Session, now: datetime) -> dict:
     return {"stuck_flagged": alerts.flag_stuck_reviews(session=session, now=now)}
 
 
+def on_call_rotas(session: Session, now: datetime) -> dict:
+    """On-call flags from each panel's rota; gaps told to the chair and admins a day ahead."""
+    from models.reviews.rota import apply_rotas
+    return apply_rotas(session, now)
+
+
 def review_escalations(session: Session, now: datetime) -> dict:
     return {"escalated": alerts.escalate_overdue(session=session, now=now)}
 
@@ -92,7 +98,8 @@ def sweep_steps_in_order() -> list[SweepStep]:
     from flows.shelter import expire_bed_holds, queue_shelter_matching
     from flows.visas import visa_deadline_reminders
 
-    return [stale_dispatches, stranded_applications, stuck_reviews, review_escalations,
+    return [stale_dispatches, on_call_rotas, stranded_applications, stuck_reviews,
+            review_escalations,
             review_reminders, waiting_clocks, unsent_notices, overdue_followups, expire_bed_holds,
             queue_shelter_matching, visa_deadline_reminders, unsent_stripe_disbursements,
             reconciliation_due, sealed_receipts, erase_past_retention, *EXTRA_STEPS]

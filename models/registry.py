@@ -10,6 +10,7 @@ from models.applications import tables as application_tables  # noqa: F401
 from models.applications import casework_tables  # noqa: F401 - case notes
 from models.reviews import tables as review_tables  # noqa: F401
 from models.reviews import conflicts as conflict_tables  # noqa: F401 - the register
+from models.reviews import rota as rota_tables  # noqa: F401 - the on-call rota
 from models.money import tables as money_tables  # noqa: F401
 from models.money import payout_tables  # noqa: F401
 from models.money import statements_tables as statement_tables  # noqa: F401

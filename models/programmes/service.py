@@ -346,8 +346,10 @@ def set_panel(session: Session, *, slug: str, data: PanelIn, actor_id: str) -> d
         session.add(panel)
         session.flush()
     existing = {m.user_id: m for m, _ in repository.panel_rows(session, panel.id)}
+    from models.reviews.rota import forget_member
     for user_id, member in existing.items():
         if user_id not in users:
+            forget_member(session, member.id)  # her shifts and leave go with her seat
             session.delete(member)
     for member_in in data.members:
         row = existing.get(member_in.staff_id) or PanelMember(panel_id=panel.id,

@@ -1,5 +1,5 @@
 """console: the last state of background jobs (the sweep, a key rotation) for the
-operations page, staff recovery codes, reviewers' declared conflicts (issue 14)
+operations page, staff recovery codes, reviewers' declared conflicts, the on-call rota (issue 14)
 
 Revision ID: 0017_console
 Revises: 0016_desks_shelter_visa
@@ -52,9 +52,39 @@ def upgrade() -> None:
                               unique=False)
         batch_op.create_index(batch_op.f('ix_reviewer_conflict_match_key'), ['match_key'],
                               unique=False)
+    op.create_table('on_call_shift',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('weekday', sa.Integer(), nullable=False),
+    sa.Column('starts', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('ends', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['panel_member.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('on_call_shift', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_on_call_shift_member_id'), ['member_id'],
+                              unique=False)
+    op.create_table('on_call_leave',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('member_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('first_day', sa.Date(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['panel_member.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('on_call_leave', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_on_call_leave_member_id'), ['member_id'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    for table in ('on_call_leave', 'on_call_shift'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_member_id'))
+        op.drop_table(table)
     with op.batch_alter_table('reviewer_conflict', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reviewer_conflict_match_key'))
         batch_op.drop_index(batch_op.f('ix_reviewer_conflict_user_id'))
