@@ -15,12 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
 from api.pages import csrf
+from api.pages.common import pick_language
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from forms.web.common import countries
-from api.pages.common import pick_language
 from models.applications.views import visible_to
 from models.applications.workflow import WORKFLOWS
+from models.core import audit
 from models.desks.paging import Page, Paging, page_of_list
 from models.desks.search import case_by_receipt, case_search, find_cases
 from models.people.tables import StaffUser
@@ -60,7 +61,12 @@ def case_by_receipt_page(request: Request, body: PostedForm, session: SessionDep
     csrf.require(request, form.get(csrf.FIELD))
     application = case_by_receipt(session, str(form.get("receipt") or "")[:64])
     if application is None or not visible_to(session, application, user.role, user.id):
+        session.rollback()
         return cases_list(request, session, user, receipt_error=True, status_code=404)
+    # who opened which case by a receipt (ids only: never the receipt itself)
+    audit.record(session, actor=user.id, action="case.found_by_receipt", entity="application",
+                 entity_id=application.id)
+    session.commit()
     return RedirectResponse(f"/staff/cases/{application.id}", status_code=303)
 
 

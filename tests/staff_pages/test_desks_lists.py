@@ -138,6 +138,9 @@ class TestCaseList:
             "csrf_token": token, "receipt": "7kq2-m9xd-4prt-8hwb-z3nc"}, follow_redirects=False)
         assert found.status_code == 303
         assert found.headers["location"] == f"/staff/cases/{ids.first}"
+        admin = world.clients["admin"]
+        audit = admin.get(f"/staff/audit?entity_id={ids.first}&action=case.found_by_receipt")
+        assert "Showing 1–1 of 1" in audit.text
         wrong = client.post("/staff/cases/receipt", data={
             "csrf_token": token, "receipt": "AAAAAAAAAAAAAAAAAAAA"})
         assert wrong.status_code == 404 and "No case you may see has this receipt" in wrong.text
