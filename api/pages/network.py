@@ -56,6 +56,16 @@ environment().globals["network_referrals"] = network_referrals
 environment().globals["network_labels"] = LABELS
 
 
+def _posted(request: Request, body: Any, user: StaffUser, *roles: str
+            ) -> tuple[Any, HTMLResponse | None]:
+    """The posted form, after the role check and the CSRF check (Forbidden if stale)."""
+    form = body.form()
+    denied = deny_unless(request, user, *roles)
+    if denied is None:
+        csrf.require(request, form.get(csrf.FIELD))
+    return form, denied
+
+
 def _admin_page(request: Request, session: SessionDep, user: StaffUser, *,
                 values: dict[str, Any] | None = None, problems: dict[str, str] | None = None,
                 status_code: int = 200) -> HTMLResponse:
@@ -77,11 +87,9 @@ def network_home(request: Request, session: SessionDep, user: PageUser) -> HTMLR
 @router.post("/staff/network/peers", response_class=HTMLResponse)
 def link_peer(request: Request, body: PostedForm, session: SessionDep,
               user: PageUser) -> Response:
-    form = body.form()
-    denied = deny_unless(request, user, "admin")
+    form, denied = _posted(request, body, user, "admin")
     if denied:
         return denied
-    csrf.require(request, form.get(csrf.FIELD))
     values = {k: str(form.get(k) or "")[:300].strip()
               for k in ("name", "url", "sign_public", "box_public", "checks_per_day")}
     kinds = [str(k) for k in form.getlist("referral_kinds")][:3]
@@ -106,11 +114,9 @@ def link_peer(request: Request, body: PostedForm, session: SessionDep,
 @router.post("/staff/network/peers/{peer_id}/status", response_class=HTMLResponse)
 def peer_status(request: Request, peer_id: str, body: PostedForm, session: SessionDep,
                 user: PageUser) -> Response:
-    form = body.form()
-    denied = deny_unless(request, user, "admin")
+    form, denied = _posted(request, body, user, "admin")
     if denied:
         return denied
-    csrf.require(request, form.get(csrf.FIELD))
     service.set_status(session, peer_id=peer_id[:32], status=str(form.get("status") or ""),
                        actor_id=user.id)
     session.commit()
@@ -132,11 +138,9 @@ def referral_list(request: Request, session: SessionDep, user: PageUser) -> HTML
 
 @router.post("/staff/network/referrals/tell", response_class=HTMLResponse)
 def tell_again(request: Request, body: PostedForm, user: PageUser) -> Response:
-    form = body.form()
-    denied = deny_unless(request, user, "caseworker", "admin")
+    _, denied = _posted(request, body, user, "caseworker", "admin")
     if denied:
         return denied
-    csrf.require(request, form.get(csrf.FIELD))
     exchanges.expire_and_tell()
     return RedirectResponse("/staff/network/referrals?done=told", status_code=303)
 
@@ -144,11 +148,9 @@ def tell_again(request: Request, body: PostedForm, user: PageUser) -> Response:
 @router.post("/staff/network/referrals/{referral_id}/{move}", response_class=HTMLResponse)
 def referral_move(request: Request, referral_id: str, move: str, body: PostedForm,
                   user: PageUser) -> Response:
-    form = body.form()
-    denied = deny_unless(request, user, "caseworker", "admin")
+    _, denied = _posted(request, body, user, "caseworker", "admin")
     if denied:
         return denied
-    csrf.require(request, form.get(csrf.FIELD))
     if move not in ("accept", "decline", "close"):
         raise NotFound("unknown move")
     exchanges.answer_referral(referral_id=referral_id[:32], move=move, actor_id=user.id)
@@ -197,11 +199,9 @@ def case_page(request: Request, application_id: str, session: SessionDep,
 @router.post("/staff/network/case/{application_id}/refer", response_class=HTMLResponse)
 def refer(request: Request, application_id: str, body: PostedForm, session: SessionDep,
           user: PageUser) -> Response:
-    form = body.form()
-    denied = deny_unless(request, user, "caseworker", "admin")
+    form, denied = _posted(request, body, user, "caseworker", "admin")
     if denied:
         return denied
-    csrf.require(request, form.get(csrf.FIELD))
     try:
         referrals.offer(session, application_id=application_id[:32],
                         peer_id=str(form.get("peer_id") or "")[:32],
@@ -219,11 +219,9 @@ def refer(request: Request, application_id: str, body: PostedForm, session: Sess
 @router.post("/staff/network/case/{application_id}/check", response_class=HTMLResponse)
 def check(request: Request, application_id: str, body: PostedForm,
           user: PageUser) -> Response:
-    form = body.form()
-    denied = deny_unless(request, user, "caseworker", "admin")
+    _, denied = _posted(request, body, user, "caseworker", "admin")
     if denied:
         return denied
-    csrf.require(request, form.get(csrf.FIELD))
     results = exchanges.check(application_id=application_id[:32], actor_id=user.id)
     with session_scope(read_only=True) as session:
         return _case_page(request, session, user, application_id[:32], results=results)
