@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import end_writes_on_return
@@ -128,7 +128,9 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # Pages and JSON compressed on the wire (a slow link: one round trip for a form); small
-    # answers are not worth it, and starlette never compresses text/event-stream.
-    app.add_middleware(GZipMiddleware, minimum_size=860, compresslevel=6)
+    # answers are not worth it; never a stream (text/event-stream) nor what is compressed
+    # already (images, PDF).
+    app.add_middleware(GZipMiddleware, minimum_size=860, compresslevel=6,
+                       exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"))
     app.add_middleware(SafeHeaders)
     return app

@@ -40,3 +40,8 @@ def test_small_answers_and_clients_without_gzip_are_sent_plain(client) -> None:
     assert "<form" in plain.text
     health = client.get("/api/v1/health", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in health.headers  # a few bytes: not worth compressing
+
+
+def test_a_pdf_is_sent_as_it_is(client) -> None:
+    pdf = client.get("/apply/grant/form.pdf?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert pdf.status_code == 200 and "content-encoding" not in pdf.headers
