@@ -16,11 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.casework_view import DOC_ROLES
-from api.pages.common import pick_language
 from api.pages.session import PageUser, deny_unless, staff_page
 from api.pages.staff_cases import _case_response, _visible_case
 from api.posted import PostedForm
-from forms.i18n import gettext
+from forms.words import N_
 from models.applications import casework
 from models.applications.documents import read_document
 from models.applications.notes import NOTE_ROLES, add_note
@@ -32,16 +31,16 @@ router = APIRouter(include_in_schema=False)
 ROLES = tuple(sorted(NOTE_ROLES))
 # Refusals in words (codes of models/core/errors.py and of the casework moves).
 ERRORS = {
-    "invalid": "Please correct the marked field.",
-    "illegal_transition": "This cannot be done at the case's current stage.",
-    "forbidden": "Your role may not do this.",
-    "not_found": "This item does not exist (any more).",
-    "not_flagged": "This case is not flagged as a possible duplicate.",
-    "already_overridden": "The flag was already set aside.",
-    "already_done": "This is already recorded.",
-    "cancelled": "This follow-up was cancelled when the case closed.",
-    "erased": "The person's data was erased: nothing can be added.",
-    "confirm": "Tick the box to confirm.",
+    "invalid": N_("Please correct the marked field."),
+    "illegal_transition": N_("This cannot be done at the case's current stage."),
+    "forbidden": N_("Your role may not do this."),
+    "not_found": N_("This item does not exist (any more)."),
+    "not_flagged": N_("This case is not flagged as a possible duplicate."),
+    "already_overridden": N_("The flag was already set aside."),
+    "already_done": N_("This is already recorded."),
+    "cancelled": N_("This follow-up was cancelled when the case closed."),
+    "erased": N_("The person's data was erased: nothing can be added."),
+    "confirm": N_("Tick the box to confirm."),
 }
 MIME_EXT = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -60,8 +59,7 @@ def _act(request: Request, session: SessionDep, user: StaffUser, application_id:
     except AmparoError as exc:
         session.rollback()
         return _case_response(request, session, user, application_id,
-                              error=gettext(pick_language(request),
-                                            ERRORS.get(exc.code, exc.message)),
+                              case_error=ERRORS.get(exc.code, exc.message),
                               fields=exc.fields,
                               status_code=exc.http_status, typed=typed)
     return RedirectResponse(f"/staff/cases/{application_id}?done={done}#top", status_code=303)

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from sqlmodel import Session
 
+from forms.words import N_
 from models.applications import repository
 from models.applications.casework import OVERRIDE_ROLES, duplicate_overridden
 from models.applications.info import CODE_PREFIX, open_answer, open_question
@@ -28,26 +29,30 @@ from models.money import repository as money_repo
 from models.people.tables import StaffUser
 
 DOC_ROLES = frozenset({"caseworker", "admin", "reviewer"})
-FOLLOWUP_KINDS = {"checkin": "Check-in", "report": "Report on the use of funds"}
-FOLLOWUP_STATUSES = {"scheduled": "Due", "overdue": "Overdue", "done": "Done",
-                     "cancelled": "Cancelled"}
-DOC_PURPOSES = {"report": "Report on the use of funds", "info_answer": "Attached to an answer",
-                "visa_item": "Visa checklist document", "proof_of_payment": "Proof of payment"}
-DOC_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG image", "image/png": "PNG image"}
-PAYMENT_STATUSES = {"draft": "Waiting for finance approval", "approved": "Approved, not sent yet",
-                    "sent": "Sent", "confirmed": "Received", "failed": "Failed",
-                    "returned": "Returned", "cancelled": "Cancelled"}
-RAILS = {"stripe_connect": "Stripe transfer", "bank_wire": "Bank transfer",
-         "mobile_money": "Mobile money", "money_transfer_agent": "Money transfer agent",
-         "cash_via_partner": "Cash through a partner", "vendor_direct": "Paid to a vendor",
-         None: "Not chosen yet"}
-NOTE_KINDS = {"note": "Note", "override_ineligible": "Override of \"not eligible\"",
-              "override_duplicate": "Not a duplicate", "withdrawn": "Withdrawn",
-              "closed": "Closed", "checkin": "Check-in", "report": "Report recorded"}
-INELIGIBLE_REASONS = {"amount_over_cap": "The amount asked is above the programme's limit",
-                      "excluded_costs": "Costs the programme cannot pay for",
-                      "currency_not_supported": "A currency the programme does not pay in"}
-
+FOLLOWUP_KINDS = {"checkin": N_("Check-in"), "report": N_("Report on the use of funds")}
+FOLLOWUP_STATUSES = {"scheduled": N_("Due"), "overdue": N_("Overdue"), "done": N_("Done"),
+                     "cancelled": N_("Cancelled")}
+DOC_PURPOSES = {"report": N_("Report on the use of funds"),
+                "info_answer": N_("Attached to an answer"),
+                "visa_item": N_("Visa checklist document"),
+                "proof_of_payment": N_("Proof of payment")}
+DOC_TYPES = {"application/pdf": N_("PDF"), "image/jpeg": N_("JPEG image"),
+             "image/png": N_("PNG image")}
+PAYMENT_STATUSES = {"draft": N_("Waiting for finance approval"),
+                    "approved": N_("Approved, not sent yet"), "sent": N_("Sent"),
+                    "confirmed": N_("Received"), "failed": N_("Failed"),
+                    "returned": N_("Returned"), "cancelled": N_("Cancelled")}
+RAILS = {"stripe_connect": N_("Stripe transfer"), "bank_wire": N_("Bank transfer"),
+         "mobile_money": N_("Mobile money"), "money_transfer_agent": N_("Money transfer agent"),
+         "cash_via_partner": N_("Cash through a partner"), "vendor_direct": N_("Paid to a vendor"),
+         None: N_("Not chosen yet")}
+NOTE_KINDS = {"note": N_("Note"), "override_ineligible": N_("Override of \"not eligible\""),
+              "override_duplicate": N_("Not a duplicate"), "withdrawn": N_("Withdrawn"),
+              "closed": N_("Closed"), "checkin": N_("Check-in"), "report": N_("Report recorded")}
+INELIGIBLE_REASONS = {
+    "amount_over_cap": N_("The amount asked is above the programme's limit"),
+    "excluded_costs": N_("Costs the programme cannot pay for"),
+    "currency_not_supported": N_("A currency the programme does not pay in")}
 
 def money(amount_minor: int | None, currency: str | None, lang: str) -> str:
     """EUR 2500.00 in minor units → "€2,500.00" (in the page's language)."""
@@ -71,7 +76,7 @@ def question_words(text: str | None) -> tuple[str, bool]:
     """(msgid, True) for a triage question code, else (her caseworker's text, False)."""
     text = text or ""
     if text.startswith(CODE_PREFIX):
-        return QUESTIONS.get(text.removeprefix(CODE_PREFIX), "A question from triage"), True
+        return QUESTIONS.get(text.removeprefix(CODE_PREFIX), N_("A question from triage")), True
     return text, False
 
 
@@ -92,16 +97,16 @@ def questions(session: Session, application: Application, lang: str) -> list[dic
 
 
 def documents(session: Session, application: Application, lang: str) -> list[dict[str, Any]]:
-    return [{"id": d.id, "number": i, "purpose": DOC_PURPOSES.get(d.purpose, "Other document"),
-             "type": DOC_TYPES.get(d.mime, "File"), "size_kb": max(1, round(d.size / 1024)),
+    return [{"id": d.id, "number": i, "purpose": DOC_PURPOSES.get(d.purpose, N_("Other document")),
+             "type": DOC_TYPES.get(d.mime, N_("File")), "size_kb": max(1, round(d.size / 1024)),
              "uploaded": day(d.created_at, lang)}
             for i, d in enumerate(repository.documents_of(session, application.id), start=1)]
 
 
 def payments(session: Session, application: Application, lang: str) -> list[dict[str, Any]]:
     return [{"tranche": d.tranche, "amount": money(d.amount_minor, d.currency, lang),
-             "rail": RAILS.get(d.rail, "Other"), "status": d.status,
-             "status_label": PAYMENT_STATUSES.get(d.status, "Other"),
+             "rail": RAILS.get(d.rail, N_("Other")), "status": d.status,
+             "status_label": PAYMENT_STATUSES.get(d.status, N_("Other")),
              "on_hold": bool(d.hold_reason), "sent": day(d.sent_at, lang),
              "confirmed": day(d.confirmed_at, lang)}
             for d in money_repo.of_application(session, application.id)]
@@ -116,7 +121,7 @@ def _notes(session: Session, application: Application, role: str,
         if author and author not in authors:
             staff = session.get(StaffUser, author)
             authors[author] = staff.email if staff else "—"
-        out.append({**note, "kind_label": NOTE_KINDS.get(note["kind"], "Note"),
+        out.append({**note, "kind_label": NOTE_KINDS.get(note["kind"], N_("Note")),
                     "author": authors.get(author or "", "—"), "day": day(note["created_at"],
                                                                           lang)})
     return out

@@ -17,6 +17,7 @@ from api.pages.common import pick_language
 from api.pages.lists import cases_list, queue_page_of  # search and paging (issue 15)
 from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_page
 from api.posted import PostedForm
+from forms.words import N_
 from models.applications.tables import Application
 from models.applications.workflow import WORKFLOWS
 from models.core.errors import AmparoError, Invalid, NotFound
@@ -29,13 +30,15 @@ router = APIRouter(include_in_schema=False)
 CASE_ROLES = ("reviewer", "caseworker", "admin")
 KINDS = tuple(WORKFLOWS)
 STATUSES = tuple(dict.fromkeys(s for wf in WORKFLOWS.values() for s in wf.statuses))
-DONE_MESSAGES = {"voted": "Your vote is recorded.", "asked": "Your question was sent to the applicant.",
-                 "recused": "You recused yourself: the case is no longer shown to you.",
-                 "erased": "The person's personal data was erased.",
-                 "overridden": "The override is recorded with its reason.",
-                 "withdrawn": "The case is withdrawn.", "closed": "The case is closed.",
-                 "noted": "Your note is saved.", "checkin": "The check-in is recorded.",
-                 "report": "The report is recorded."}
+# The flash after a post/redirect, as msgids: the template translates them (`done_message`).
+DONE_MESSAGES = {"voted": N_("Your vote is recorded."),
+                 "asked": N_("Your question was sent to the applicant."),
+                 "recused": N_("You recused yourself: the case is no longer shown to you."),
+                 "erased": N_("The person's personal data was erased."),
+                 "overridden": N_("The override is recorded with its reason."),
+                 "withdrawn": N_("The case is withdrawn."), "closed": N_("The case is closed."),
+                 "noted": N_("Your note is saved."), "checkin": N_("The check-in is recorded."),
+                 "report": N_("The report is recorded.")}
 
 
 @router.get("/staff/queue", response_class=HTMLResponse)
@@ -47,7 +50,8 @@ def queue_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     return staff_page(request, "staff/queue.html",
                       {"items": items, "page": queue_page_of(items, request.query_params),
                        "humanise": humanise,
-                       "flash": DONE_MESSAGES.get(request.query_params.get("done", ""))}, user=user)
+                       "done_message": DONE_MESSAGES.get(request.query_params.get("done", ""))},
+                      user=user)
 
 
 @router.get("/staff/cases", response_class=HTMLResponse)
@@ -85,15 +89,18 @@ def _case_context(session: SessionDep, user: StaffUser, application: Application
 
 def _case_response(request: Request, session: SessionDep, user: StaffUser, application_id: str,
                    *, error: str | None = None, fields: dict | None = None,
-                   status_code: int = 200, typed: dict | None = None) -> HTMLResponse:
-    """The case page; after a refused post, with the error and what she typed kept."""
+                   status_code: int = 200, typed: dict | None = None,
+                   case_error: str | None = None) -> HTMLResponse:
+    """The case page; after a refused post, with the error (`case_error`: a msgid the
+    template translates) and what she typed kept."""
     try:
         application = _visible_case(session, user, application_id)
         context = _case_context(session, user, application, pick_language(request))
     except NotFound:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
-    flash = DONE_MESSAGES.get(request.query_params.get("done", ""))
-    context.update(error=error, fields=fields or {}, flash=flash, typed=typed or {})
+    done = DONE_MESSAGES.get(request.query_params.get("done", ""))
+    context.update(error=error, fields=fields or {}, done_message=done, typed=typed or {},
+                   case_error=case_error)
     return staff_page(request, "staff/case.html", context, user=user, status_code=status_code)
 
 

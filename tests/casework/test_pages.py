@@ -177,3 +177,36 @@ class TestReviewerSeesAnswersAndDocuments:
         client.cookies.clear()
         login(client, *_who(people, "finance"))
         assert client.get(link).status_code == 403
+
+
+class TestInWords:
+    def test_the_case_page_reads_in_words_in_every_language(self, desk_world) -> None:  # noqa: ANN001
+        from forms.i18n import LANGUAGES
+        from tests.i18n.scan import problems
+        client, people = desk_world
+        over_cap, _ = _case(request={"amount": 50000, "currency": "EUR", "purpose": "Test doors"})
+        asked, receipt = _case(endorser=None)
+        paid, _ = _case()
+        with session_scope() as s:
+            from models.applications import repository
+            question_id = repository.info_requests_of(s, asked)[0].id
+        with session_scope() as s:
+            upload_document(session=s, receipt=receipt, purpose="info_answer",
+                            ref_id=question_id, filename="quote.pdf", content=PDF)
+            answer_info(session=s, receipt=receipt, request_id=question_id,
+                        answer="Test answer words")
+        with session_scope() as s:
+            app = s.get(Application, paid)
+            app.status, app.decided_amount_minor = "disbursed", 250_000
+            followups.schedule_followups(session=s, application=app, confirmed_at=utcnow())
+        login(client, *_who(people, "caseworker"))
+        page = client.get(f"/staff/cases/{asked}")
+        client.post(f"/staff/cases/{asked}/notes", data={"csrf_token": _csrf(page.text),
+                                                         "note": "Test note words"})
+        found = {}
+        for app_id in (over_cap, asked, paid):
+            for lang in LANGUAGES:
+                html = client.get(f"/staff/cases/{app_id}?lang={lang}").text
+                if problems(html, lang):
+                    found[f"{lang} {app_id[:8]}"] = sorted(set(problems(html, lang)))
+        assert not found, found
