@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from models.applications import sealed
 from models.applications.tables import Applicant, Application
-from models.shelter.matching import Match, Need, _same_place
+from models.shelter.matching import Match, Need, same_place
 
 # (msgid, parameters): the template translates the msgid, then fills the parameters.
 Line = tuple[str, dict[str, Any]]
@@ -74,8 +74,8 @@ def _why(match: Match, house: Any, need: Need) -> list[tuple[bool, Line]]:
         lines.append(("children" in features, ("Takes children", {}) if "children" in features
                       else ("Does not take children", {})))
     lines += _feature_lines(features, need)
-    if need.avoid_region and (_same_place(need.avoid_region, house.region)
-                              or _same_place(need.avoid_region, house.country)):
+    if need.avoid_region and (same_place(need.avoid_region, house.region)
+                              or same_place(need.avoid_region, house.country)):
         lines.append((False, ("In the region she must stay away from", {})))
     if need.language in house.languages:
         lines.append((True, ("Someone there speaks her language", {})))

@@ -71,7 +71,7 @@ class Match:
         return not self.refusals
 
 
-def _same_place(a: str | None, b: str | None) -> bool:
+def same_place(a: str | None, b: str | None) -> bool:
     return bool(a and b) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
@@ -87,8 +87,8 @@ def hard_refusals(house: House, need: Need, min_free: int) -> list[str]:
     missing = sorted(need.features - house.features - {"children"})
     if missing:
         out.append("lacks " + ", ".join(missing))
-    if need.avoid_region and (_same_place(need.avoid_region, house.region)
-                              or _same_place(need.avoid_region, house.country)):
+    if need.avoid_region and (same_place(need.avoid_region, house.region)
+                              or same_place(need.avoid_region, house.country)):
         out.append("in the region of the threat")
     return out
 
