@@ -115,7 +115,8 @@ def create_app() -> FastAPI:
     app.include_router(operations_page.router)  # /staff/operations: keys, runner, outbox
     from api.pages import recovery as recovery_page
     app.include_router(recovery_page.router)  # an admin makes a person's recovery codes
-    from api.pages import conflicts as conflict_pages
+    from api.pages import audit_tools, conflicts as conflict_pages
+    app.include_router(audit_tools.router)  # /staff/audit/verify and /staff/audit/export
     app.include_router(conflict_pages.router)  # a reviewer's declared conflicts
     from api.pages import status_payout
     app.include_router(status_payout.router)  # /status/payout: her payout details (issue 17)

@@ -22,7 +22,7 @@ from models.people.tables import StaffUser
 
 CASE_FIELDS = ("q", "country", "kind", "status", "since", "until")
 STAFF_FIELDS = ("q", "role", "access")
-AUDIT_FIELDS = ("entity_id", "action", "since", "until")
+AUDIT_FIELDS = ("entity_id", "actor", "action", "since", "until")
 
 
 def day(value: str | None, *, end: bool = False) -> datetime | None:
@@ -100,10 +100,12 @@ def find_staff(session: Session, *, search: Mapping[str, str],
 
 def find_events(session: Session, *, search: Mapping[str, str],
                 paging: Paging) -> Page[AuditEvent]:
-    """Audit events, newest first, by entity id, action (start of it) and dates."""
+    """Audit events, newest first, by entity id, actor, action (start of it) and dates."""
     stmt = select(AuditEvent)
     if search.get("entity_id"):
         stmt = stmt.where(AuditEvent.entity_id == search["entity_id"])
+    if search.get("actor"):  # who did it: a staff member's id, "system" or "applicant"
+        stmt = stmt.where(AuditEvent.actor == search["actor"])
     if search.get("action"):
         stmt = stmt.where(col(AuditEvent.action).startswith(search["action"], autoescape=True))
     since, until = day(search.get("since")), day(search.get("until"), end=True)
