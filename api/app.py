@@ -104,7 +104,8 @@ def create_app() -> FastAPI:
     from api.pages import network as network_pages
     app.include_router(network_api.router, prefix=API_PREFIX)  # peers, referrals (issue 19)
     app.include_router(network_pages.router)  # /staff/network, /status/referral
-    from api.pages import programme_risk, rota as rota_page
+    from api.pages import programme_new, programme_risk, rota as rota_page
+    app.include_router(programme_new.router)  # /staff/programmes/new (before {slug})
     app.include_router(programme_risk.router)  # /staff/programmes/{slug}/risk (before {slug})
     app.include_router(rota_page.router)  # /staff/programmes/{slug}/rota: who is on call when
     app.include_router(programme_pages.router)  # /staff/programmes

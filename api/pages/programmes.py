@@ -56,7 +56,8 @@ def _edit_page(request: Request, session: SessionDep, user: StaffUser, slug: str
         "panel": panel_json(session, programme),
         "versions": [version_json(v) for v in reversed(repository.versions(session,
                                                                            programme.id))],
-        "saved": request.query_params.get("done") == "saved"},
+        "saved": request.query_params.get("done") == "saved",
+        "created": request.query_params.get("done") == "created"},
         user=user, status_code=status_code)
 
 
