@@ -328,4 +328,10 @@ def test_b_holds_nothing_of_a_beyond_consent(net: dict[str, Any]) -> None:
         assert person(n)["name"].casefold() not in log_a
     audit = net["b"].api("GET", "/audit?limit=500", ADMIN).json()
     assert audit["verified"] is True
-    assert any(e["action"] == "network.referral.in" for e in audit["items"])
+    assert {"network.referral.in", "network.check.in", "network.referral_status.out",
+            "network.referral.accepted"} <= {e["action"] for e in audit["items"]}
+    audit_a = net["a"].api("GET", "/audit?limit=500", ADMIN).json()
+    assert audit_a["verified"] is True
+    assert {"network.referral.offered", "network.referral.consented", "network.referral.out",
+            "network.check.out", "network.referral_status.in"} <= {
+        e["action"] for e in audit_a["items"]}
