@@ -75,7 +75,8 @@ def test_a_visa_officers_day(desk, page) -> None:  # noqa: ANN001
     page.get_by_role("navigation").get_by_role("link", name="Visas").click()
     page.wait_for_url("**/staff/visas*")
     page.locator(f"#review + table a[href='/staff/visas/review/{visa_id}']").click()
-    assert PURPOSE in page.locator("dl.facts").inner_text()
+    assert PURPOSE in page.locator("dl.facts").first.inner_text()
+    assert who["phone"] in page.locator("#reach + dl").inner_text()  # how to reach her
     assert "expires less than 6 months after the arrival" in page.locator("#flags + ul") \
         .inner_text()
     page.get_by_label("Reason for rejecting").select_option("other_route_better")
