@@ -113,7 +113,8 @@ def check_money_and_followups(dep: Deployment, fake: FakeStripe, result: dict) -
 
 
 # The IBAN of the standard's own example (nobody's account), a fictional account holder.
-PAYOUT = {"rail": "bank_wire", "account_name": "Payee Zebulon Ibex", "iban": "GB82 WEST 1234 5698 7654 32"}
+PAYOUT = {"rail": "bank_wire", "account_name": "Payee Zebulon Ibex",
+          "iban": "GB82 WEST 1234 5698 7654 32"}
 
 
 def check_privacy(dep: Deployment, files: list[Path], extra_text: list[str]) -> None:
