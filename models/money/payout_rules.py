@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
 _ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]{1,64}$")
 _ACCOUNT_NUMBER = re.compile(r"^[A-Z0-9]{5,34}$")
 MAX_TEXT = 200
+MAX_KEYS = 8  # the rail and at most five fields; more is not a payout
 
 
 class PayoutInvalid(ValueError):
@@ -122,7 +123,7 @@ def providers_for(country: str | None) -> tuple[str, ...]:
 
 def clean(raw: Any, country: str | None, *, kind: str = "grant") -> tuple[str, dict[str, str]]:
     """(rail, fields) checked and normalised, or PayoutInvalid naming every bad field."""
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or len(raw) > MAX_KEYS:  # hostile input: one error, not many
         raise PayoutInvalid({"rail": "unknown_rail"})
     if kind != "grant":
         raise PayoutInvalid({"rail": "grant_only"})

@@ -77,6 +77,13 @@ class TestEachRail:
         assert exc.value.errors.get(field) == code, exc.value.errors
         assert f"payout.{field}" in exc.value.fields()
 
+    def test_a_flood_of_keys_is_one_error(self) -> None:
+        with pytest.raises(PayoutInvalid) as exc:
+            clean({"rail": "cash_via_partner", **{f"k{i}": "x" for i in range(5000)}}, "KE")
+        assert exc.value.errors == {"rail": "unknown_rail"}
+        with pytest.raises(PayoutInvalid):
+            clean(["rail"], "KE")
+
     def test_only_grants_carry_payout_details(self) -> None:
         with pytest.raises(PayoutInvalid) as exc:
             clean({"rail": "cash_via_partner", "partner": "x"}, "KE", kind="shelter")
