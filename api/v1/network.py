@@ -19,6 +19,7 @@ from api.v1.applications import by_receipt
 from models.core.db import session_scope
 from models.core.errors import Invalid
 from models.network import exchanges, keys, referrals, service, signing, views
+from models.network.cofunding import answer_check
 from models.network.tables import Peer
 from models.people.tables import StaffUser
 
@@ -176,7 +177,7 @@ def my_answer(referral_id: str, answer: str, body: ReceiptIn, request: Request,
 
 # --- peers (signed) ----------------------------------------------------------------------
 
-def _peer(request: Request, session: SessionDep, body: bytes, kind: str) -> Peer:
+def _peer(request: Request, body: bytes, kind: str) -> Peer:
     keys.ensure_keys()
     return service.authenticate(method=request.method, path=request.url.path,
                                 body=body, headers=dict(request.headers), kind=kind)
@@ -202,7 +203,7 @@ def _json(body: bytes) -> dict[str, Any]:
 
 @router.post("/network/referrals", status_code=201, summary="Peer: a consented referral")
 def peer_referral(request: Request, body: RawBody, session: SessionDep) -> Response:
-    peer = _peer(request, session, body, "referral")
+    peer = _peer(request, body, "referral")
     data = _json(body)
     service.require_permission(session, peer, "referral", referral_kind=str(data.get("kind")))
     referral = referrals.receive(session, peer=peer, body=data)
@@ -213,7 +214,7 @@ def peer_referral(request: Request, body: RawBody, session: SessionDep) -> Respo
 @router.post("/network/referrals/{referral_id}/status", summary="Peer: what became of it")
 def peer_referral_status(referral_id: str, request: Request, body: RawBody,
                          session: SessionDep) -> Response:
-    peer = _peer(request, session, body, "referral_status")
+    peer = _peer(request, body, "referral_status")
     data = _json(body)
     referral = referrals.apply_status(session, peer=peer, referral_id=referral_id,
                                       status=str(data.get("status")),
@@ -224,15 +225,10 @@ def peer_referral_status(referral_id: str, request: Request, body: RawBody,
 
 @router.post("/network/checks", summary="Peer: a co-funding check (PSI)")
 def peer_check(request: Request, body: RawBody, session: SessionDep) -> Response:
-    peer = _peer(request, session, body, "check")
+    peer = _peer(request, body, "check")
     service.require_permission(session, peer, "check")
     data = _json(body)
-    answer = exchanges_answer(session, peer, data)
+    answer = answer_check(session, peer=peer, purpose=str(data.get("purpose")),
+                          request_b64=str(data.get("request", "")))
     session.commit()
     return _signed(request, answer)
-
-
-def exchanges_answer(session: SessionDep, peer: Peer, data: dict[str, Any]) -> dict[str, str]:
-    from models.network.cofunding import answer_check
-    return answer_check(session, peer=peer, purpose=str(data.get("purpose")),
-                        request_b64=str(data.get("request", "")))
