@@ -177,6 +177,14 @@ class TestReviewerSeesAnswersAndDocuments:
         client.cookies.clear()
         login(client, *_who(people, "finance"))
         assert client.get(link).status_code == 403
+        client.cookies.clear()
+        other, other_secret = _who(people, "reviewer", 1)
+        with session_scope() as s:
+            from models.reviews.service import cast_vote
+            recused = s.exec(select(StaffUser).where(StaffUser.email == other)).one()
+            cast_vote(session=s, application_id=app_id, reviewer=recused, decision="recuse")
+        login(client, other, other_secret)
+        assert client.get(link).status_code == 404  # recused: as if the case did not exist
 
 
 class TestInWords:
