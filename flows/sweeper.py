@@ -41,6 +41,14 @@ def on_call_rotas(session: Session, now: datetime) -> dict:
     return apply_rotas(session, now)
 
 
+def expired_referrals(session: Session, now: datetime) -> dict:
+    """Referrals to or from other funds that waited past their time: expired, the sealed case
+    gone (telling the other fund happens when the referrals are next listed: no network
+    call inside a sweep's transaction)."""
+    from models.network.referrals import expire_due
+    return {"expired": expire_due(session)}
+
+
 def review_escalations(session: Session, now: datetime) -> dict:
     return {"escalated": alerts.escalate_overdue(session=session, now=now)}
 
@@ -102,7 +110,8 @@ def sweep_steps_in_order() -> list[SweepStep]:
             review_escalations,
             review_reminders, waiting_clocks, unsent_notices, overdue_followups, expire_bed_holds,
             queue_shelter_matching, visa_deadline_reminders, unsent_stripe_disbursements,
-            reconciliation_due, sealed_receipts, erase_past_retention, *EXTRA_STEPS]
+            reconciliation_due, sealed_receipts, expired_referrals, erase_past_retention,
+            *EXTRA_STEPS]
 
 
 EXTRA_STEPS: list[SweepStep] = []  # tests add a step here; nothing in the product does
