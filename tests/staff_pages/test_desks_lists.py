@@ -203,6 +203,18 @@ class TestErrorsAndLogin:
         assert resp.status_code == 404
         assert resp.json()["error"]["code"] == "not_found"
 
+    def test_a_failure_is_a_page_for_staff_and_json_for_the_api(self, world) -> None:  # noqa: ANN001
+        def boom() -> None:
+            raise RuntimeError("fictional failure")
+        world.app.add_api_route("/staff/boom-test", boom)
+        world.app.add_api_route("/api/v1/boom-test", boom)
+        client = TestClient(world.app, raise_server_exceptions=False)
+        page = client.get("/staff/boom-test")
+        assert page.status_code == 500 and "Something went wrong on our side" in page.text
+        assert "fictional failure" not in page.text
+        api = client.get("/api/v1/boom-test")
+        assert api.status_code == 500 and api.json()["error"]["code"] == "internal"
+
     def test_expired_staff_form_is_a_page(self, world) -> None:  # noqa: ANN001
         client, people, ids = world.clients["caseworker"], world.people, world
         resp = client.post("/staff/cases/receipt", data={"receipt": "x"})
