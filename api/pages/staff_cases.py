@@ -18,6 +18,7 @@ from api.pages.lists import cases_list, queue_page_of  # search and paging (issu
 from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from forms.words import N_
+from models.applications.casework import answered_cases
 from models.applications.tables import Application
 from models.applications.workflow import WORKFLOWS
 from models.core.errors import AmparoError, Invalid, NotFound
@@ -47,8 +48,10 @@ def queue_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     if denied:
         return denied
     items = review_queue(session=session, reviewer=user)
+    answered = answered_cases(session, [item.application_id for item in items])
     return staff_page(request, "staff/queue.html",
                       {"items": items, "page": queue_page_of(items, request.query_params),
+                       "answered": answered,
                        "humanise": humanise,
                        "done_message": DONE_MESSAGES.get(request.query_params.get("done", ""))},
                       user=user)

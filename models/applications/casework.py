@@ -8,14 +8,14 @@ keeps the reason as a sealed case note and audits ids and codes only. No move co
 """
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.applications import repository
 from models.applications.followups import _mark_done, close_if_complete, complete_checkin
 from models.applications.info import CODE_PREFIX, WAITING
 from models.applications.messages import post_message
 from models.applications.notes import MIN_REASON, NOTE_ROLES, add_note, clean_text, has_note
-from models.applications.tables import Application, FollowUp
+from models.applications.tables import Application, FollowUp, InfoRequest
 from models.applications.workflow import workflow_for
 from models.core import audit, outbox
 from models.core.base import as_utc, utcnow
@@ -215,3 +215,12 @@ def record_report(*, session: Session, followup_id: str, staff: StaffUser,
     post_message(session, application_id=application.id, code="report_received")
     close_if_complete(session=session, application=application)
     return followup
+
+
+def answered_cases(session: Session, application_ids: list[str]) -> set[str]:
+    """Of these cases, those where the defender has answered a question (for the queue)."""
+    if not application_ids:
+        return set()
+    return set(session.exec(select(InfoRequest.application_id).where(
+        col(InfoRequest.application_id).in_(application_ids),
+        col(InfoRequest.answer_enc).is_not(None))).all())

@@ -166,6 +166,7 @@ class TestReviewerSeesAnswersAndDocuments:
             doc_id = doc.id
         email, secret = _who(people, "reviewer")
         login(client, email, secret)
+        assert "She answered a question" in client.get("/staff/queue").text
         page = client.get(f"/staff/cases/{app_id}")
         assert "Test answer: the back door" in page.text and "Cast vote" in page.text
         assert page.text.index("Test answer") < page.text.index("Cast vote")

@@ -25,12 +25,14 @@ def _shots(page, name: str) -> None:  # noqa: ANN001
     page.set_viewport_size(DESKTOP)
 
 
-def _open_from_queue(page, base: str, app_id: str) -> None:  # noqa: ANN001
+def _open_from_queue(page, base: str, app_id: str, *, answered: bool = False) -> None:  # noqa: ANN001
     page.goto(f"{base}/staff/")
     page.get_by_role("navigation").get_by_role("link", name="Review queue").click()
     page.get_by_label("Case id").fill(app_id)
     page.get_by_role("button", name="Search", exact=True).click()
-    page.locator(f"a[href='/staff/cases/{app_id}']").first.click()
+    row = page.locator("tr", has=page.locator(f"a[href='/staff/cases/{app_id}']"))
+    assert (row.get_by_text("She answered a question").count() == 1) is answered
+    row.locator(f"a[href='/staff/cases/{app_id}']").first.click()
     page.wait_for_url(f"**/staff/cases/{app_id}*")
 
 
@@ -53,8 +55,9 @@ def test_a_reviewers_day(desk, page) -> None:  # noqa: ANN001
     answer_first_question(desk, receipt, "Test answer: two steel doors, Fictional Locks Ltd")
     wait_status(desk, receipt, "in_review")
 
-    # Back from her queue: the answer and the file, above the vote form.
-    _open_from_queue(page, desk.url, app_id)
+    # Back from her queue, where the case says she answered: the answer and the file,
+    # above the vote form.
+    _open_from_queue(page, desk.url, app_id, answered=True)
     answer = page.get_by_text("Test answer: two steel doors")
     assert answer.is_visible()
     assert page.get_by_text("which doors and locks").is_visible()
