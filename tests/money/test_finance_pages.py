@@ -22,7 +22,7 @@ def _world():  # type: ignore[no-untyped-def]
 
 
 def _table(html: str) -> str:
-    return html.split('<table id="disbursements">', 1)[1].split("</table>", 1)[0]
+    return html.split('<table id="disbursements"', 1)[1].split("</table>", 1)[0]
 
 
 def _csrf(client, url: str) -> str:  # type: ignore[no-untyped-def]
