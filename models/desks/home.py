@@ -176,6 +176,7 @@ def admin(session: Session, user: StaffUser, now: datetime) -> list[Section]:
     people = work.people_counts(session)
     programmes = work.programme_counts(session)
     events = work.audit_counts(session, now)
+    flows = work.dispatch_counts(session, now)
     return [
         Section(key="people", title="People", total=people["active"], href="/staff/users",
                 figures=people),
@@ -183,6 +184,8 @@ def admin(session: Session, user: StaffUser, now: datetime) -> list[Section]:
                 href="/staff/programmes", figures=programmes),
         Section(key="audit", title="Audit log", total=events["total"], href="/staff/audit",
                 figures=events),
+        Section(key="flows", title="Background work stalled", total=sum(flows.values()),
+                figures=flows),
         _section(session, "overdue", "Decisions past their clock",
                  work.overdue_decisions(now), case, "/staff/cases?status=in_review"),
         _section(session, "untriaged", "Received over an hour ago, not triaged",

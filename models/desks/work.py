@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from models.applications.tables import Application, FollowUp
 from models.applications.workflow import WORKFLOWS
 from models.core.audit import AuditEvent
+from models.core.outbox import Dispatch
 from models.money.tables import Disbursement
 from models.people.tables import StaffUser
 from models.programmes.tables import Programme
@@ -110,3 +111,13 @@ def audit_counts(session: Session, now: datetime) -> dict[str, int]:
     today = session.exec(select(func.count()).select_from(AuditEvent).where(
         col(AuditEvent.at) >= now - timedelta(days=1))).one()
     return {"total": int(total), "day": int(today)}
+
+
+def dispatch_counts(session: Session, now: datetime) -> dict[str, int]:
+    """Background work: dispatches waiting over 15 minutes to start (the runner may be down)
+    and those given up after their retries."""
+    late = session.exec(select(func.count()).select_from(Dispatch).where(
+        Dispatch.status == "pending", col(Dispatch.available_at) < now - timedelta(minutes=15))).one()
+    dead = session.exec(select(func.count()).select_from(Dispatch).where(
+        Dispatch.status == "dead")).one()
+    return {"late": int(late), "dead": int(dead)}

@@ -6,6 +6,7 @@ from datetime import timedelta
 from models.applications.tables import Applicant, FollowUp
 from models.core.base import utcnow
 from models.core.db import session_scope
+from models.core.outbox import Dispatch
 from models.desks.home import desk_for
 from models.desks.paging import Paging
 from models.desks.search import find_cases, find_events, find_staff
@@ -32,6 +33,7 @@ def _world(s):  # noqa: ANN001, ANN202
     s.add(Disbursement(application_id=apps[2].id, programme_id=prog.id, amount_minor=100,
                        currency="EUR", status="sent", rail="bank_wire"))
     s.add(FollowUp(application_id=apps[3].id, kind="checkin", due_at=utcnow() - timedelta(hours=1)))
+    s.add(Dispatch(flow="process-application", entity_id=apps[0].id, status="dead"))
     s.flush()
     return users, apps
 
@@ -42,6 +44,7 @@ def test_desks_and_searches(db_url: str) -> None:
         counts = {role: {sec.key: sec.total for sec in desk_for(s, user)}
                   for role, user in users.items()}
         assert counts["caseworker"]["triage"] == 7 and counts["caseworker"]["followups"] == 1
+        assert counts["admin"]["flows"] == 1  # a dispatch given up
         assert counts["admin"]["overdue"] == 1 and counts["admin"]["people"] == 6
         assert counts["finance"] == {"approve": 1, "send": 0, "confirm": 1}
         assert counts["shelter_coordinator"]["matching"] == 1
