@@ -16,6 +16,7 @@ from models.money import payout_tables  # noqa: F401
 from models.money import statements_tables as statement_tables  # noqa: F401
 from models.shelter import tables as shelter_tables  # noqa: F401
 from models.visas import tables as visa_tables  # noqa: F401
+from models.visas import checklist_tables  # noqa: F401 - checklist versions
 from models.relocation import tables as relocation_tables  # noqa: F401
 from models.network import tables as network_tables  # noqa: F401
 from models.clocks import tables as clock_tables  # noqa: F401

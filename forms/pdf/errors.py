@@ -4,7 +4,7 @@ from __future__ import annotations
 # Codes a caller may see; the API maps every one of them to a 4xx answer.
 CODES: frozenset[str] = frozenset({
     "not_a_pdf", "too_large", "too_many_pages", "unreadable", "timeout",
-    "resource_limit", "not_an_amparo_form",
+    "resource_limit", "not_an_amparo_form", "scanned",
 })
 
 

@@ -17,18 +17,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from forms.pdf import labels as L
+from forms.pdf.layout import (BOOL_ROW_W, BOX, FIELD_W, FIELD_X, FONT_SIZE, LABEL_W, LEADING,
+                              MARGIN, PAGE_H, PAGE_W, check_box, option_col_width, option_x)
 from forms.pdf.rtl import HAVE_SHAPING, visual
 from forms.pdf.fields import (KIND_CODE, KIND_FIELD, KINDS, LANGUAGE_CODE, LANGUAGE_FIELD,
                               LANGUAGES, RTL_LANGUAGES, Field, choice_labels, fields_for,
                               option_code, option_name)
 
-PAGE_W, PAGE_H = A4
-MARGIN = 36.0
-LABEL_W = 255.0                      # code + label + colon column
-FIELD_X = MARGIN + LABEL_W + 8
-FIELD_W = PAGE_W - MARGIN - FIELD_X
-FONT_SIZE = 8.5
-LEADING = 10.5
+assert (PAGE_W, PAGE_H) == A4  # layout.py keeps the page size without importing reportlab
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
              "/usr/local/share/fonts")
 
@@ -129,13 +125,13 @@ def _check_row(w: _Writer, code: str, msgid: str, name: str, x: float, width: fl
                radio_value: str | None = None) -> None:
     """One checkbox (or radio option) with its label; the box sits right after the colon."""
     w.label(code, msgid, False, x, width - 16, LEADING)
-    box_x, box_y = x + width - 14, w.y - FONT_SIZE - 2
+    box = check_box(x, w.y - FONT_SIZE, width)  # the reader of flattened copies looks here
     if radio_value is None:
-        w.c.acroForm.checkbox(name=name, x=box_x, y=box_y, size=10, fieldFlags="",
+        w.c.acroForm.checkbox(name=name, x=box.x0, y=box.y0, size=BOX, fieldFlags="",
                               buttonStyle="check", borderWidth=0.6, tooltip=msgid)
     else:
-        w.c.acroForm.radio(name=name, value=radio_value, selected=False, x=box_x, y=box_y,
-                           size=10, fieldFlags="noToggleToOff radio", borderWidth=0.6,
+        w.c.acroForm.radio(name=name, value=radio_value, selected=False, x=box.x0, y=box.y0,
+                           size=BOX, fieldFlags="noToggleToOff radio", borderWidth=0.6,
                            tooltip=msgid)
 
 
@@ -144,14 +140,14 @@ def _options_rows(w: _Writer, field: Field) -> None:
     w.room(LEADING * 2 + 4)
     w.label(field.code, field.label, field.required, MARGIN, PAGE_W - 2 * MARGIN, LEADING)
     w.y -= LEADING + 4
-    col_w = (PAGE_W - 2 * MARGIN - 12) / 2
+    col_w = option_col_width()
     options = list(choice_labels(field).items())
     for row in range(0, len(options), 2):
         row_h = LEADING * max(w.lines_needed("T2a", m, col_w - 16) for _, m in options[row:row + 2]) + 5
         w.room(row_h)
         for col, (key, msgid) in enumerate(options[row:row + 2]):
             index = field.choices.index(key)
-            x = MARGIN + 12 + col * (col_w + 6)
+            x = option_x(col)
             if field.type == "multi":
                 _check_row(w, option_code(field, index), msgid, option_name(field, key), x, col_w)
             else:
@@ -207,7 +203,7 @@ def build_form(kind: str, language: str) -> bytes:
             _options_rows(w, field)
         elif field.type == "bool":
             w.room(LEADING + 5)
-            _check_row(w, field.code, field.label, field.path, MARGIN, LABEL_W + 24)
+            _check_row(w, field.code, field.label, field.path, MARGIN, BOOL_ROW_W)
             w.y -= LEADING + 5
         else:
             _text_row(w, field)

@@ -1,8 +1,10 @@
 """Read a filled Amparo PDF form into the application JSON of CONTRACT.md.
 
 Two sources, tried in order: the AcroForm field values (a form filled on a computer), then
-the page text (a printed, typed or flattened copy, read as ``[A1] label: value``). Run this
-only inside the limited subprocess (sandbox.py): pdfminer has no limits of its own.
+the page text (a printed, typed or flattened copy, read as ``[A1] label: value``) with the
+ticks drawn in its boxes (ticks.py). A scan (pages that are pictures, no codes in the text)
+is told apart from a PDF that is not our form. Run this only inside the limited subprocess
+(sandbox.py): pdfminer has no limits of its own.
 """
 from __future__ import annotations
 
@@ -27,11 +29,16 @@ from forms.pdf.fields import (KIND_CODE, KIND_FIELD, KINDS, LANGUAGE_CODE, LANGU
 from forms.pdf.labels import translate
 from forms.pdf.rtl import visual
 from forms.pdf.parsed import ParsedForm
+from forms.pdf.ticks import drawn_ticks
 
 MAX_FIELDS = 400          # our forms have about 40; more is not our form
 MAX_FIELD_DEPTH = 6
 MAX_VALUE_CHARS = 20_000
 MAX_TEXT_CHARS = 200_000
+SCAN_COVER = 0.3          # pictures covering this share of a page make it a scan or photo
+MAX_IMAGES = 200
+SCANNED = ("This PDF is a scan or a photo: handwriting cannot be read from an image. Type "
+           "into the PDF form on a computer, or fill in the form on the web.")
 CODE_RE = re.compile(r"\[\s*([A-Z])\s*(\d{1,2})\s*([a-z]?)\s*\]")
 
 __all__ = ["ParsedForm", "parse_pdf", "count_pages"]
@@ -44,8 +51,35 @@ def parse_pdf(data: bytes, *, max_pages: int = 4) -> ParsedForm:
         raw = read_fields(pdf.doc)
         source = "fields"
         if not _has_answers(raw):
-            raw, source = read_text(_page_text(pdf)), "text"
+            raw, source = read_flattened(pdf), "text"
     return build_application(raw, source)
+
+
+def read_flattened(pdf: Any) -> dict[str, str]:
+    """A printed, typed or flattened copy: its text, then the ticks drawn in its boxes
+    (they replace whatever text a tick glyph left after an option's colon)."""
+    raw = read_text(_page_text(pdf))
+    kind = clean_text(raw.get(KIND_FIELD, ""), multiline=False).lower()
+    if kind not in KINDS:
+        if _looks_scanned(pdf):
+            raise PdfRejected("scanned", SCANNED)
+        return raw
+    codes = codes_for(kind)
+    for code, ticked in drawn_ticks(pdf.pages, kind).items():
+        field, choice = codes[code]
+        raw[option_name(field, choice) if choice else field.path] = "yes" if ticked else ""
+    return raw
+
+
+def _looks_scanned(pdf: Any) -> bool:
+    """A page mostly covered by pictures: a scan or a photo (with or without an OCR layer)."""
+    for page in pdf.pages:
+        area = float(page.width * page.height) or 1.0
+        covered = sum(max(0.0, float(i["x1"] - i["x0"])) * max(0.0, float(i["bottom"] - i["top"]))
+                      for i in page.images[:MAX_IMAGES])
+        if covered >= SCAN_COVER * area:
+            return True
+    return False
 
 
 def count_pages(doc: Any, max_pages: int) -> int:

@@ -2,7 +2,8 @@
 
 Each item: a code, the public wording (an English msgid the forms translate), whether it is
 required, and who needs it ("all" travellers, or the "defender" only). Countries not listed
-use DEFAULT. Programmes may add countries here without touching the rules.
+use DEFAULT. These are the defaults: an admin's saved version of a destination's list
+(models/visas/checklist_data.py) replaces them for new cases.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class ItemSpec:
     text: str
     required: bool = True
     who: str = "all"  # all | defender | family
+    file: bool = True  # satisfied by a document uploaded or filed
 
 
 ITEMS = {s.code: s for s in [

@@ -20,7 +20,8 @@ from models.core.errors import Conflict, IllegalTransition, Invalid, NotFound
 from models.core.workflow import transition
 from models.relocation.followups import schedule_follow_ups
 from models.visas import repository as repo
-from models.visas.checklists import PASSPORT_MONTHS, checklist_for, items_for
+from models.visas import checklist_data
+from models.visas.checklists import PASSPORT_MONTHS
 from models.visas.schemas import AppointmentIn, DecisionIn, ItemStateIn, LodgeIn, TravelIn
 from models.visas.tables import VisaApproval, VisaCase, VisaItem, VisaLodging
 from models.visas.warnings import blocking, open_warnings, visa_request
@@ -54,7 +55,7 @@ def _open_cases(session: Session, application: Application) -> list[VisaCase]:
     destination = str(request.get("destination_country") or "").upper()
     if len(destination) != 2:
         raise Conflict("the visa request is not readable")
-    checklist = checklist_for(destination)
+    checklist = checklist_data.resolve(session, destination)  # the newest version
     passport_short = _passport_too_short(request.get("passport_valid_until"))
     cases = []
     for member in range(int(request.get("family_members") or 0) + 1):
@@ -62,7 +63,7 @@ def _open_cases(session: Session, application: Application) -> list[VisaCase]:
                         destination_country=destination, checklist_code=checklist.code,
                         documents_due=utcnow().date() + timedelta(days=DOCUMENTS_DAYS))
         session.add(case)
-        for spec in items_for(checklist, member=member):
+        for spec in checklist_data.items_for(checklist, member=member):
             problem = "expires_too_soon" if spec.code == "passport" and member == 0 \
                 and passport_short else None
             session.add(VisaItem(case_id=case.id, code=spec.code, required=spec.required,

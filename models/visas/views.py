@@ -9,7 +9,8 @@ from sqlmodel import Session
 from models.applications.tables import Application
 from models.core.base import as_utc, utcnow
 from models.visas import repository as repo
-from models.visas.checklists import ITEMS, checklist_for
+from models.visas.checklist_data import of_case
+from models.visas.checklists import ITEMS
 from models.visas.service import approvals_needed
 from models.visas.tables import VisaCase, VisaItem
 from models.visas.warnings import overridden, warnings_of
@@ -24,9 +25,10 @@ def _iso(value: Any) -> str | None:
     return as_utc(value).isoformat() if isinstance(value, datetime) else value.isoformat()
 
 
-def item_view(item: VisaItem) -> dict[str, Any]:
-    spec = ITEMS.get(item.code)
-    return {"id": item.id, "code": item.code, "text": spec.text if spec else item.code,
+def item_view(item: VisaItem, texts: dict[str, str] | None = None) -> dict[str, Any]:
+    spec = ITEMS.get(item.code)  # texts: the labels of the case's own checklist version
+    text = (texts or {}).get(item.code) or (spec.text if spec else item.code)
+    return {"id": item.id, "code": item.code, "text": text,
             "required": item.required, "status": item.status, "problem": item.problem,
             "document_id": item.document_id}
 
@@ -38,13 +40,15 @@ def progress(items: list[VisaItem]) -> dict[str, int]:
 
 
 def case_view(session: Session, case: VisaCase, *, role: str | None = None) -> dict[str, Any]:
-    checklist = checklist_for(case.destination_country)
-    order = {code: i for i, code in enumerate(checklist.items)}
+    checklist = of_case(session, case.checklist_code, case.destination_country)
+    order = {spec.code: i for i, spec in enumerate(checklist.specs)}
+    texts = {spec.code: spec.text for spec in checklist.specs}
     items = sorted(repo.items_of(session, [case.id]), key=lambda i: order.get(i.code, 99))
     done = overridden(session, case.id)
     return {
         "id": case.id, "application_id": case.application_id, "member": case.member,
         "destination_country": case.destination_country, "checklist": checklist.code,
+        "checklist_version": checklist.number,  # 0: the list in code
         "in_person": checklist.in_person, "status": case.status,
         "documents_due": _iso(case.documents_due), "embassy_country": case.embassy_country,
         "lodged_on": _iso(case.lodged_on), "attempts": case.attempts,
@@ -52,7 +56,7 @@ def case_view(session: Session, case: VisaCase, *, role: str | None = None) -> d
         "appointment_country": case.appointment_country,
         "valid_from": _iso(case.valid_from), "valid_until": _iso(case.valid_until),
         "refusal_reason": case.refusal_reason, "travel_date": _iso(case.travel_date),
-        "items": [item_view(i) for i in items], "progress": progress(items),
+        "items": [item_view(i, texts) for i in items], "progress": progress(items),
         "lodgings": [{"embassy_country": lg.embassy_country, "lodged_on": _iso(lg.lodged_on),
                       "outcome": lg.outcome, "refusal_reason": lg.refusal_reason}
                      for lg in repo.lodgings_of(session, case.id)],
@@ -75,11 +79,14 @@ def next_steps(session: Session, application: Application) -> list[dict[str, Any
         by_case.setdefault(item.case_id, []).append(item)
     for case in cases:
         if case.status == "documents":
-            for item in by_case.get(case.id, []):
-                if item.status in ("missing", "rejected"):
-                    steps.append({"code": "upload_visa_item", "text": ITEMS[item.code].text,
-                                  "ref_id": item.id, "purpose": "visa_item",
-                                  "member": case.member, "problem": item.problem,
+            texts = {s.code: s.text for s in of_case(session, case.checklist_code,
+                                                     case.destination_country).specs}
+            views = [item_view(i, texts) for i in by_case.get(case.id, [])]
+            for item in views:
+                if item["status"] in ("missing", "rejected"):
+                    steps.append({"code": "upload_visa_item", "text": item["text"],
+                                  "ref_id": item["id"], "purpose": "visa_item",
+                                  "member": case.member, "problem": item["problem"],
                                   "due": _iso(case.documents_due)})
         elif case.status == "appointment" and case.member == 0:
             steps.append({"code": "attend_appointment", "text": "Attend your visa appointment.",

@@ -79,8 +79,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_on_call_leave_member_id'), ['member_id'],
                               unique=False)
 
+    op.create_table('visa_checklist_version',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('country', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('items', sa.JSON(), nullable=False),
+    sa.Column('actor_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('country', 'number', name='uq_visa_checklist_number')
+    )
+    with op.batch_alter_table('visa_checklist_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visa_checklist_version_country'), ['country'],
+                              unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('visa_checklist_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_visa_checklist_version_country'))
+    op.drop_table('visa_checklist_version')
     for table in ('on_call_leave', 'on_call_shift'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f'ix_{table}_member_id'))

@@ -1,0 +1,78 @@
+"""Ticks drawn on a flattened copy of the form: which checkboxes and radio options are marked.
+
+When a viewer "prints to PDF" or a phone saves a filled form, the fields become drawings: a
+tick is a path or a glyph inside the box, and the text holds nothing to read it by. Every box
+sits at a fixed place from its printed ``[T2a]`` code (layout.py, shared with the generator),
+so we find each code on the page, scale by its font size, and look inside its box.
+
+A box holds its own frame (a square or a circle, and its fill); a mark is anything else in it:
+a glyph, or a drawing clearly smaller than the frame. A page "shows our boxes" when at least
+one box has something in it; otherwise (a retyped copy) we give no answer and the text rules.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from forms.pdf.fields import Field, codes_for
+from forms.pdf.layout import FONT_SIZE, Box, check_box, row_width
+
+MAX_OBJECTS = 20_000      # drawings looked at per page; our form has a few hundred
+SLACK = 0.6               # points (scaled) an object may stick out of its box
+FRAME = 0.85              # an object this close to the box's largest one is its frame
+CODE_RE = re.compile(r"\[([A-Z]\d{1,2}[a-z]?)\]")
+
+
+def drawn_ticks(pages: Iterable[Any], kind: str) -> dict[str, bool]:
+    """``{code: ticked}`` for each box code whose box is drawn on a page; {} for a typed copy."""
+    fields = {code: field for code, (field, choice) in codes_for(kind).items()
+              if choice is not None or field.type == "bool"}
+    found: dict[str, bool] = {}
+    for page in pages:
+        found.update(_page_ticks(page, fields))
+    return found
+
+
+def _page_ticks(page: Any, fields: dict[str, Field]) -> dict[str, bool]:
+    chars = page.chars
+    shapes = (page.rects + page.curves + page.lines)[:MAX_OBJECTS]
+    boxes = {code: box for code, box in _boxes(chars, fields)}
+    verdicts: dict[str, bool | None] = {code: _ticked(box, chars, shapes)
+                                        for code, box in boxes.items()}
+    if all(v is None for v in verdicts.values()):
+        return {}  # no box drawn where ours would be: not a copy of our printed form
+    return {code: bool(v) for code, v in verdicts.items()}
+
+
+def _boxes(chars: list[dict[str, Any]], fields: dict[str, Field]) -> Iterable[tuple[str, Box]]:
+    """Each box code on the page with the box it points to."""
+    text = "".join(str(c.get("text", ""))[:1] or " " for c in chars[:MAX_OBJECTS])
+    for match in CODE_RE.finditer(text):
+        field = fields.get(match.group(1))
+        if field is None:
+            continue
+        first = chars[match.start()]
+        a, b, _c, _d, x, baseline = first["matrix"]
+        if abs(b) > 1e-3:  # a rotated copy: positions mean nothing here
+            continue
+        scale = float(first["size"]) / FONT_SIZE
+        yield match.group(1), check_box(float(x), float(baseline), row_width(field), scale)
+
+
+def _inside(obj: dict[str, Any], box: Box, slack: float) -> bool:
+    return (obj["x0"] >= box.x0 - slack and obj["x1"] <= box.x1 + slack
+            and obj["y0"] >= box.y0 - slack and obj["y1"] <= box.y1 + slack)
+
+
+def _ticked(box: Box, chars: list[dict[str, Any]], shapes: list[dict[str, Any]]) -> bool | None:
+    """True: marked; False: only its frame; None: nothing drawn there at all."""
+    slack = SLACK * (box.x1 - box.x0) / 10
+    for c in chars:
+        mid_x, mid_y = (c["x0"] + c["x1"]) / 2, (c["y0"] + c["y1"]) / 2
+        if str(c.get("text", "")).strip() and box.x0 <= mid_x <= box.x1 and box.y0 <= mid_y <= box.y1:
+            return True
+    inside = [s for s in shapes if _inside(s, box, slack)]
+    if not inside:
+        return None
+    frame = max(max(s["x1"] - s["x0"], s["y1"] - s["y0"]) for s in inside)
+    return any(max(s["x1"] - s["x0"], s["y1"] - s["y0"]) < FRAME * frame for s in inside)
