@@ -121,6 +121,10 @@ def create_app() -> FastAPI:
     app.include_router(conflict_pages.router)  # a reviewer's declared conflicts
     from api.pages import status_payout
     app.include_router(status_payout.router)  # /status/payout: her payout details (issue 17)
+    from api.pages import visa_checklists as checklist_pages
+    from api.v1 import visa_checklists as checklist_api
+    app.include_router(checklist_api.router, prefix=API_PREFIX)  # visa checklists as data
+    app.include_router(checklist_pages.router)  # /staff/visa-checklists (admin)
     # the pages: public (apply, status), then staff (sign-in, cases, shelters, visas, finance)
     for page in (apply, status, staff, shelter_pages, visa_pages, finance, staff_admin):
         app.include_router(page.router)
