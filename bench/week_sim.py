@@ -43,6 +43,8 @@ class Week:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self.arrival_rng = random.Random(self.seed + 2)  # the same requests in every run
+        self.rota_rng = random.Random(self.seed + 3)     # and the same on-call rota
         self.people = People(random.Random(self.seed + 1))
         self.env = simpy.Environment()
         self.reviewers: dict[str, Reviewer] = {r.user_id: r for r in self.staff["reviewers"]}
@@ -76,14 +78,16 @@ class Week:
         peak = max(arrivals_per_hour(m * HOUR, self.per_day) for m in range(7 * 24))
         i = 0
         while True:
-            yield self.env.timeout(self.rng.expovariate(peak / HOUR))
-            if self.rng.random() > arrivals_per_hour(self.env.now, self.per_day) / peak:
+            rng = self.arrival_rng
+            yield self.env.timeout(rng.expovariate(peak / HOUR))
+            if rng.random() > arrivals_per_hour(self.env.now, self.per_day) / peak:
                 continue  # thinning: a rate that changes by the hour
             i += 1
             self.clock.minute = self.env.now
-            kind, profile = self.people.pick(KINDS), self.people.pick(RISKS)
-            body = application(i, kind=kind, profile=profile, rng=self.rng)
-            if self.rng.random() < 0.10:
+            kind = rng.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS])[0]
+            profile = rng.choices([k for k, _ in RISKS], weights=[w for _, w in RISKS])[0]
+            body = application(i, kind=kind, profile=profile, rng=rng)
+            if rng.random() < 0.10:
                 body.pop("endorser")  # triage asks her who can vouch for her
             app_id, receipt = act.submit(body)
             self.cases[app_id] = Case(app_id, receipt, kind, profile, self.env.now)
@@ -98,9 +102,9 @@ class Week:
     def rota(self) -> None:
         zone = {0: "asia", 8: "europe", 16: "americas"}[hour_of(self.env.now) // 8 * 8]
         pool = [r.user_id for r in self.reviewers.values() if r.zone == zone]
-        roll = self.rng.random()
+        roll = self.rota_rng.random()
         size = 0 if roll < 0.10 else 1 if roll < 0.25 else 2
-        act.set_on_call(set(self.rng.sample(pool, min(size, len(pool)))))
+        act.set_on_call(set(self.rota_rng.sample(pool, min(size, len(pool)))))
 
     def sweep(self) -> None:
         """Every step of the real sweeper, as `run_steps` runs them (a transaction each)."""

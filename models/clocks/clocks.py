@@ -26,6 +26,7 @@ from models.core.db import lock
 from models.core.notices import queue_notice
 from models.money.tables import Disbursement
 from models.programmes.service import programme_as_routed
+from models.programmes.tables import Programme
 from models.reviews import repository as reviews_repo
 
 REMINDER, ESCALATED = "clock_reminder", "clock_escalated"
@@ -63,26 +64,33 @@ def sweep_waiting_clocks(*, session: Session, now: datetime) -> dict[str, int]:
 
 def _waits(session: Session, since: datetime) -> list[Wait]:
     waits: list[Wait] = []
+    rules: dict[tuple[str, int | None], Programme | None] = {}  # one look-up per version
     for app in repo.waiting_applications(session, since_before=since):
         clock = clock_for(app.kind, app.status)
         if clock is not None:
-            waits.append(_wait(session, "application", app.id, app, clock, app.status_changed_at))
+            waits.append(_wait(session, rules, "application", app.id, app, clock,
+                               app.status_changed_at))
     for money in repo.approved_unsent(session, since_before=since):
         app = session.get(Application, money.application_id)
         start = max(as_utc(money.approved_at), as_utc(money.not_before) or as_utc(money.approved_at))  # type: ignore[type-var]
         if app is not None:
-            waits.append(_wait(session, "disbursement", money.id, app, "money_unsent", start))
+            waits.append(_wait(session, rules, "disbursement", money.id, app, "money_unsent",
+                               start))
     for followup in repo.open_followups(session, since_before=since):
         app = session.get(Application, followup.application_id)
         if app is not None:
-            waits.append(_wait(session, "follow_up", followup.id, app, "follow_up",
+            waits.append(_wait(session, rules, "follow_up", followup.id, app, "follow_up",
                                followup.due_at))
     return waits
 
 
-def _wait(session: Session, subject: str, subject_id: str, app: Application, clock: str,
+def _wait(session: Session, rules: dict[tuple[str, int | None], Programme | None],
+          subject: str, subject_id: str, app: Application, clock: str,
           started_at: datetime | None) -> Wait:
-    hours = clock_hours(programme_as_routed(session, app), clock)
+    key = (app.programme_id, app.programme_version)
+    if key not in rules:
+        rules[key] = programme_as_routed(session, app)
+    hours = clock_hours(rules[key], clock)
     return Wait(subject, subject_id, app, clock, as_utc(started_at), hours)  # type: ignore[arg-type]
 
 
