@@ -144,6 +144,8 @@ def test_pages_round_trip(client) -> None:  # noqa: ANN001
     assert wrong.status_code == 422 and 'value="Q9"' in wrong.text
     opened = c.get("/staff/visa-checklists", params={"country": "se"}, follow_redirects=False)
     assert opened.headers["location"] == "/staff/visa-checklists/SE"
+    spanish = c.get("/staff/visa-checklists/CH?lang=es").text
+    assert "Listas de visado" in spanish and "Las solicitantes leen:" in spanish
     page = c.get("/staff/visa-checklists/CH")
     form = _form(page.text)
     assert form["code_0"] == "passport" and form["code_1"] == "photos"
