@@ -15,9 +15,11 @@ from fastapi.responses import JSONResponse
 from api.deps import SessionDep, client_key
 from api.posted import CappedUpload
 from api.upload import MAX_UPLOAD, file_bytes
+from forms.i18n import choose_language, gettext
 from forms.pdf.errors import PdfRejected
 from forms.pdf.parsed import ParsedForm
 from forms.pdf.sandbox import read_pdf_limited
+from forms.web.pdf_values import SCANNED_API
 from models.applications.schemas import ApplicationIn
 from models.applications.service import submit_grouped
 from models.core import ratelimit
@@ -52,6 +54,15 @@ def parse_upload(data: bytes) -> ParsedForm:
             raise refusal(exc) from None
 
 
+def scanned_message(request: Request) -> str:
+    """What to do instead of sending a scan, in her language (?lang=, then Accept-Language),
+    with the address of the web form."""
+    lang = choose_language(request.query_params.get("lang"),
+                           request.headers.get("accept-language", "")) or "en"
+    link = f"{str(request.base_url).rstrip('/')}/apply?lang={lang}"
+    return gettext(lang, SCANNED_API) % {"link": link}
+
+
 def unread_fields(parsed: ParsedForm) -> dict[str, str]:
     fields = {path: "missing" for path in parsed.missing}
     fields.update(parsed.invalid)
@@ -74,7 +85,12 @@ def submit_pdf(request: Request, body: CappedUpload, session: SessionDep) -> Any
     if data is None:
         raise Invalid("Send the filled form in the multipart field `file`.",
                       fields={"file": "missing"})
-    parsed = parse_upload(data)
+    try:
+        parsed = parse_upload(data)
+    except PdfRefused as exc:
+        if exc.code == "scanned":
+            exc.message = scanned_message(request)
+        raise
     if parsed.missing or parsed.invalid:
         raise Invalid("Some fields of the form could not be read.", code="incomplete",
                       fields=unread_fields(parsed))

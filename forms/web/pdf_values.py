@@ -19,7 +19,14 @@ REJECTIONS: dict[str, str] = {
     "timeout": N_("We could not read this PDF. Try again, or fill in the form here."),
     "resource_limit": N_("We could not read this PDF. Try again, or fill in the form here."),
     "bad_upload": N_("We could not read this PDF. Try again, or fill in the form here."),
+    "scanned": N_("This PDF is a scan or a photo of the form. We cannot read handwriting "
+                  "from an image. Type your answers into the PDF form on a computer and "
+                  "upload it again, or fill in one of the forms above."),
 }
+# The same for the API, which has no forms above: %(link)s is the web form's address.
+SCANNED_API = N_("This PDF is a scan or a photo of the form. We cannot read handwriting from "
+                 "an image. Type your answers into the PDF form on a computer and send it "
+                 "again, or fill in the form on the web: %(link)s")
 
 
 def _get(data: dict[str, Any], path: str) -> Any:
