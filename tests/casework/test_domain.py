@@ -105,6 +105,7 @@ class TestWithdrawAndClose:
         s.commit()
         assert app.status == "withdrawn"
         assert repository.info_requests_of(s, app.id, open_only=True) == []
+        assert casework.answered_cases(s, [app.id]) == set()  # settled by staff, not answered
         assert "case.withdrawn" in _actions(s, app.id)
         with pytest.raises(IllegalTransition):
             casework.withdraw_case(session=s, application_id=app.id, staff=cw, reason=REASON)
