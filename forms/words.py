@@ -154,7 +154,11 @@ WORDS: dict[str, dict[str, str]] = {
         "not_draft": N_("Only a draft can be set up."),
         "already_approved": N_("This payment is already approved."),
         "details_locked": N_("The payment details can no longer be changed."),
-        "required": N_("Required."), "invalid": N_("Check this value.")},
+        "required": N_("Required."), "invalid": N_("Check this value."),
+        "required to approve": N_("Enter the amount to approve."),
+        "only with approve": N_("An amount goes only with an approval."),
+        "at most the amount requested": N_("That is more than she asked for."),
+        "at most the programme's cap": N_("That is more than the programme's cap.")},
     # the admin's programme form: what each rule accepts (shown with "Check this value.")
     "rule": {
         "name": N_("Give the programme a name."),
@@ -285,7 +289,7 @@ def words(code: Any, kind: str, gettext: Any = None) -> str:
     if found is not None:
         return tr(found)
     text = str(code).strip()
-    if " " in text:  # already words (a reason she typed, a sentence): shown as it is
-        return text
+    if " " in text:  # already words: a msgid is translated, what she typed shown as it is
+        return tr(text)
     text = text.replace("_", " ").replace(".", " ")
     return text[:1].upper() + text[1:]

@@ -57,3 +57,18 @@ def test_reconciliation_says_stripe_is_not_configured_in_words(fund) -> None:  #
                          "with. Payments by other rails are not affected.") in page
     assert gettext("es", "Could not run") in page
     assert "stripe_unreachable" not in page and "UTC UTC" not in page
+
+
+def test_a_refused_vote_says_why_in_words_in_her_language(fund) -> None:  # noqa: ANN001
+    import re
+    from tests.i18n.conftest import csrf_of
+    client, people = fund
+    sign_in_as(client, people["reviewer"])
+    queue = client.get("/staff/queue?lang=es").text
+    case = re.search(r'href="(/staff/cases/[0-9a-f]{32})"', queue).group(1)  # type: ignore[union-attr]
+    page = client.get(f"{case}?lang=es")
+    refused = client.post(f"{case}/vote?lang=es", data={
+        "csrf_token": csrf_of(page.text), "decision": "approve", "amount": ""})
+    assert refused.status_code == 422
+    assert gettext("es", "Enter the amount to approve.") in refused.text
+    assert "an approval needs an amount" not in refused.text
