@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from forms.pdf.fields import Field, codes_for
 from forms.pdf.layout import FONT_SIZE, Box, check_box, row_width
 
-MAX_OBJECTS = 20_000      # drawings looked at per page; our form has a few hundred
+MAX_OBJECTS = 20_000      # glyphs and drawings looked at per page; our form has ~1,500
 SLACK = 0.6               # points (scaled) an object may stick out of its box
 FRAME = 0.85              # an object this close to the box's largest one is its frame
 CODE_RE = re.compile(r"\[([A-Z]\d{1,2}[a-z]?)\]")
@@ -34,7 +34,7 @@ def drawn_ticks(pages: Iterable[Any], kind: str) -> dict[str, bool]:
 
 
 def _page_ticks(page: Any, fields: dict[str, Field]) -> dict[str, bool]:
-    chars = page.chars
+    chars = page.chars[:MAX_OBJECTS]
     shapes = (page.rects + page.curves + page.lines)[:MAX_OBJECTS]
     boxes = {code: box for code, box in _boxes(chars, fields)}
     verdicts: dict[str, bool | None] = {code: _ticked(box, chars, shapes)
@@ -46,7 +46,7 @@ def _page_ticks(page: Any, fields: dict[str, Field]) -> dict[str, bool]:
 
 def _boxes(chars: list[dict[str, Any]], fields: dict[str, Field]) -> Iterable[tuple[str, Box]]:
     """Each box code on the page with the box it points to."""
-    text = "".join(str(c.get("text", ""))[:1] or " " for c in chars[:MAX_OBJECTS])
+    text = "".join(str(c.get("text", ""))[:1] or " " for c in chars)
     for match in CODE_RE.finditer(text):
         field = fields.get(match.group(1))
         if field is None:

@@ -90,7 +90,8 @@ class TestTypedCopy:
     def test_flattened_filled_form(self) -> None:
         """A filled form printed to PDF: the values are page text, the fields are gone.
 
-        pypdf's flattening draws text values but not checkbox ticks, so only text is checked."""
+        pypdf's own flattening draws every option of a radio group as the first one, so only
+        text and checkboxes are checked here (test_flattened.py flattens every widget)."""
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(build_form("grant", "en"))))
         writer.update_page_form_field_values(None, all_values("grant"), auto_regenerate=False,
                                              flatten=True)
@@ -104,6 +105,7 @@ class TestTypedCopy:
         assert app["applicant"] == want["applicant"] and app["endorser"] == want["endorser"]
         assert app["threat"]["description"] == want["threat"]["description"]
         assert app["request"] == want["request"]
+        assert app["threat"]["types"] == want["threat"]["types"] and app["threat"]["imminent"]
 
     def test_blank_printed_form_misses_every_required_field(self) -> None:
         parsed = read_pdf_limited(build_form("visa", "ar"))
