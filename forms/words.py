@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from forms.refusals import REFUSALS
+
 
 def N_(message: str) -> str:
     """Marks a msgid for extraction; translated where it is shown."""
@@ -240,6 +242,7 @@ WORDS: dict[str, dict[str, str]] = {
         "visa.travel_planned": N_("Travel planned"),
         "visa.warning_overridden": N_("Warning overridden")},
 }
+WORDS["error"].update(REFUSALS)  # the services' refusals, in words (forms/refusals.py)
 KINDS = tuple(WORDS)
 # The kind of words an answer's codes are, by the answer's field (see `answer`).
 ANSWER_KINDS = {"cost_types": "cost", "types": "threat", "perpetrator": "perpetrator",

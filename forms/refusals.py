@@ -1,0 +1,73 @@
+"""The services' refusals (models raise them with a developer's message) as sentences a
+person reads, in her language: `words(message, "error")` (forms/words.py merges them).
+The keys are the messages of models/*/service.py and friends; a new refusal shown on a
+page gets its sentence here."""
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+REFUSALS: dict[str, str] = {
+    "only a case in review can be decided": N_("Only a case in review can be decided."),
+    "this case is not open for votes": N_("This case is not open for votes."),
+    "the comment is too long": N_("The comment is too long."),
+    "more information cannot be asked at this stage": N_("More information cannot be asked at this stage."),
+    "this question was already answered": N_("This question was already answered."),
+    "this case is closed": N_("This case is closed."),
+    "money is in flight for this person; settle or cancel it first": N_("Money is on its way to this person: settle or cancel it first."),
+    "the person's data was erased": N_("This person's data were erased."),
+    "this case's data were erased": N_("This case's data were erased."),
+    "unknown decision": N_("Choose a decision."),
+    "unknown reason": N_("Choose a reason."),
+    "a Stripe destination is an acct_ id": N_("A Stripe destination starts with acct_."),
+    "a Stripe transfer is being made; try again in a few minutes": N_("A Stripe transfer is being made. Try again in a few minutes."),
+    "a reference is required": N_("Enter the reference."),
+    "choose a rail": N_("Choose how the money is paid."),
+    "choose a manual rail": N_("Choose a way of paying other than Stripe."),
+    "only money not yet sent can be held": N_("Only money not yet sent can be put on hold."),
+    "there is no hold to clear": N_("There is no hold to clear."),
+    "this disbursement is not awaiting approval": N_("This payment is not waiting for an approval."),
+    "you have already approved this disbursement": N_("You have already approved this payment."),
+    "this tranche waits for the previous one": N_("This tranche waits for the previous one."),
+    "this rail needs a destination": N_("This way of paying needs a destination."),
+    "the programme's budget does not cover this": N_("The programme's budget does not cover this."),
+    "the budget would be below the money already held": N_("The budget would be below the money already committed."),
+    "approvals exist; cancel and start a new attempt": N_("It is approved already: cancel it and plan a new attempt."),
+    "the grant is not approved for payment": N_("The grant is not approved for payment."),
+    "this would pay the grant more than decided": N_("This would pay more than was decided."),
+    "only PDF, JPEG or PNG files": N_("Only PDF, JPEG or PNG files."),
+    "Stripe disbursements are sent by the system": N_("Stripe payments are sent by Amparo itself."),
+    "a compliance hold must be cleared first": N_("Clear the compliance hold first."),
+    "only sent money can be confirmed": N_("Only money that was sent can be confirmed."),
+    "only a draft can be set up": N_("Only a draft can be set up."),
+    "already confirmed": N_("This payment is already confirmed."),
+    "unknown rail": N_("Choose how the money is paid."),
+    "unknown hold reason": N_("Choose a reason for the hold."),
+    "hold a bed for every person": N_("Hold a bed for every person."),
+    "the departure date is outside the stay": N_("The departure date is outside the stay."),
+    "beds can be held only for a case in matching": N_("Beds can be held only for a case looking for a place."),
+    "this hold has expired or was released": N_("This hold has expired or was released."),
+    "this hold is no longer held": N_("These beds are no longer held."),
+    "this house does not meet the case's needs": N_("This house does not meet the case's needs."),
+    "some night lacks the beds": N_("Some nights do not have enough free beds."),
+    "some of these nights have beds taken": N_("Some of these nights have beds taken."),
+    "the stay's dates are out of range": N_("The dates of the stay are out of range."),
+    "nothing to match": N_("Nothing to match."),
+    "this check-in is already done": N_("This follow-up is already done."),
+    "this check-in was cancelled": N_("This follow-up was cancelled."),
+    "an appointment follows lodging": N_("An appointment comes after the application is lodged."),
+    "lodge again elsewhere: this embassy refused already": N_("This embassy refused already: lodge again elsewhere."),
+    "the travel date is outside the visa's validity": N_("The travel date is outside the visa's validity."),
+    "a required document cannot be waived": N_("A required document cannot be waived."),
+    "only a received document can be accepted": N_("Only a received document can be accepted."),
+    "the checklist is closed once the dossier is approved": N_("The checklist is closed once the dossier is approved."),
+    "the checklist is not complete": N_("The checklist is not complete."),
+    "you approved this dossier already; another member must": N_("You approved this dossier already: another member must approve it."),
+    "the last active admin cannot be disabled": N_("The last active administrator cannot be disabled."),
+    "the last active admin cannot change role": N_("The last active administrator cannot change role."),
+    "a user with this e-mail exists": N_("Someone already has this e-mail address."),
+    "password too short": N_("The password is too short."),
+    "unknown role": N_("Choose a role from the list."),
+}
