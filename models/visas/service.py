@@ -96,7 +96,8 @@ def set_item(*, session: Session, case_id: str, item_id: str, data: ItemStateIn,
         raise NotFound("unknown checklist item")
     if case.status != "documents":
         raise Conflict("the checklist is closed once the dossier is approved")
-    if data.state == "received" and not item.document_id:
+    if data.state == "received" and not item.document_id and needs_file(session, case,
+                                                                        item.code):
         raise Conflict("A document is received with its file: upload the file.",
                        code="file_required", fields={"file": "required"})
     if data.state == "accepted" and item.status != "received":
@@ -117,6 +118,12 @@ def set_item(*, session: Session, case_id: str, item_id: str, data: ItemStateIn,
                  entity_id=case.id, data={"item": item.id, "code": item.code,
                                           "state": data.state})
     return item
+
+
+def needs_file(session: Session, case: VisaCase, code: str) -> bool:
+    """Whether the item is received only with its file (as the case's checklist says)."""
+    specs = checklist_data.of_case(session, case.checklist_code, case.destination_country).specs
+    return next((spec.file for spec in specs if spec.code == code), True)
 
 
 def on_upload(session: Session, application: Application, document: Document) -> None:

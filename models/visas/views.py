@@ -79,11 +79,12 @@ def next_steps(session: Session, application: Application) -> list[dict[str, Any
         by_case.setdefault(item.case_id, []).append(item)
     for case in cases:
         if case.status == "documents":
-            texts = {s.code: s.text for s in of_case(session, case.checklist_code,
-                                                     case.destination_country).specs}
+            specs = of_case(session, case.checklist_code, case.destination_country).specs
+            texts = {s.code: s.text for s in specs}
+            no_file = {s.code for s in specs if not s.file}  # nothing for her to upload
             views = [item_view(i, texts) for i in by_case.get(case.id, [])]
             for item in views:
-                if item["status"] in ("missing", "rejected"):
+                if item["status"] in ("missing", "rejected") and item["code"] not in no_file:
                     steps.append({"code": "upload_visa_item", "text": item["text"],
                                   "ref_id": item["id"], "purpose": "visa_item",
                                   "member": case.member, "problem": item["problem"],

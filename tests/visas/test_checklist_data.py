@@ -11,13 +11,15 @@ from sqlmodel import select
 
 from models.core.audit import AuditEvent
 from models.core.db import session_scope
-from models.core.errors import Invalid
+from models.applications.tables import Application
+from models.core.errors import Conflict, Invalid
 from models.hooks import install
 from models.people.service import totp_secret_of
 from models.visas import checklist_data, service
 from models.visas.checklist_tables import VisaChecklistVersion
 from models.visas.repository import items_of
-from models.visas.views import case_view
+from models.visas.schemas import ItemStateIn
+from models.visas.views import case_view, next_steps
 from tests.programmes.test_api import bearer
 from tests.programmes.test_pages import login
 from tests.reviews import factories as f
@@ -60,6 +62,25 @@ def test_versions_and_cases_keep_their_list(db_url: str) -> None:
         events = s.exec(select(AuditEvent).where(
             AuditEvent.action == "visa.checklist_changed")).all()
         assert len(events) == 2
+
+
+def test_an_item_without_a_file(sqlite_url: str) -> None:
+    """An item that needs no file is received without one and not asked of the applicant."""
+    items = ITEMS + [{"code": "test_interview", "text": "Test interview at the office",
+                      "required": True, "who": "defender", "file": False}]
+    with session_scope() as s:
+        checklist_data.save_version(s, country="NL", items=items, reason="test",
+                                    actor_id="admin1")
+        case = _open_case(s, "NL")
+        by_code = {i.code: i for i in items_of(s, [case.id])}
+        steps = next_steps(s, s.get(Application, case.application_id))
+        asked = {st["ref_id"] for st in steps if st["code"] == "upload_visa_item"}
+        assert by_code["passport"].id in asked and by_code["test_interview"].id not in asked
+        service.set_item(session=s, case_id=case.id, item_id=by_code["test_interview"].id,
+                         data=ItemStateIn(state="received"), actor_id="vo1")
+        with pytest.raises(Conflict):
+            service.set_item(session=s, case_id=case.id, item_id=by_code["passport"].id,
+                             data=ItemStateIn(state="received"), actor_id="vo1")
     with session_scope() as s:  # another destination is unchanged; new ones follow DEFAULT
         assert checklist_data.resolve(s, "DE").code == "DE"
         assert checklist_data.resolve(s, "SE").code == "DEFAULT"
