@@ -15,8 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
 from api.pages import csrf
-from api.pages.common import pick_language
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, deny_unless, staff_language, staff_page
 from api.posted import PostedForm
 from forms.web.common import countries
 from models.applications.views import visible_to
@@ -47,7 +46,7 @@ def cases_list(request: Request, session: SessionDep, user: StaffUser, *,
     return staff_page(request, "staff/cases.html", {
         "rows": rows, "page": page, "search": search, "kinds": KINDS, "statuses": STATUSES,
         "kind": search.get("kind"), "status": search.get("status"), "humanise": humanise,
-        "countries": countries(pick_language(request)), "receipt_error": receipt_error},
+        "countries": countries(staff_language(request, user)), "receipt_error": receipt_error},
         user=user, status_code=status_code)
 
 

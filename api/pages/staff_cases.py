@@ -13,9 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import SessionDep
 from api.pages import csrf
 from api.pages.casework_view import casework_context
-from api.pages.common import pick_language
 from api.pages.lists import cases_list, queue_page_of  # search and paging (issue 15)
-from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_page
+from api.pages.session import ROLE_LINKS, PageUser, deny_unless, staff_language, staff_page
 from api.posted import PostedForm
 from forms.words import N_
 from models.applications.casework import answered_cases
@@ -98,7 +97,7 @@ def _case_response(request: Request, session: SessionDep, user: StaffUser, appli
     template translates) and what she typed kept."""
     try:
         application = _visible_case(session, user, application_id)
-        context = _case_context(session, user, application, pick_language(request))
+        context = _case_context(session, user, application, staff_language(request, user))
     except NotFound:
         return staff_page(request, "staff/missing.html", user=user, status_code=404)
     done = DONE_MESSAGES.get(request.query_params.get("done", ""))
