@@ -168,6 +168,7 @@ def test_pages_round_trip(client) -> None:  # noqa: ANN001
     spanish = c.get("/staff/visa-checklists/CH?lang=es").text
     assert "Listas de visado" in spanish and "Las solicitantes leen:" in spanish
     page = c.get("/staff/visa-checklists/CH")
+    assert "Visa checklist: Switzerland" in page.text and "The standard list" in page.text
     form = _form(page.text)
     assert form["code_0"] == "passport" and form["code_1"] == "photos"
     new = int(str(form["rows"])) - 3  # the first empty row
