@@ -29,7 +29,7 @@ from forms.pdf.fields import (KIND_CODE, KIND_FIELD, KINDS, LANGUAGE_CODE, LANGU
 from forms.pdf.labels import translate
 from forms.pdf.rtl import visual
 from forms.pdf.parsed import ParsedForm
-from forms.pdf.ticks import drawn_ticks
+from forms.pdf.ticks import drawn_ticks, without_boxes
 
 MAX_FIELDS = 400          # our forms have about 40; more is not our form
 MAX_FIELD_DEPTH = 6
@@ -58,22 +58,28 @@ def parse_pdf(data: bytes, *, max_pages: int = 4) -> ParsedForm:
 def read_flattened(pdf: Any) -> dict[str, str]:
     """A printed, typed or flattened copy: its text, then the ticks drawn in its boxes
     (they replace whatever text a tick glyph left after an option's colon)."""
-    raw = read_text(_page_text(pdf))
+    pages = list(pdf.pages)
+    raw = read_text(_page_text(pages))
     kind = clean_text(raw.get(KIND_FIELD, ""), multiline=False).lower()
     if kind not in KINDS:
-        if _looks_scanned(pdf):
+        if _looks_scanned(pages):
             raise PdfRejected("scanned", SCANNED)
         return raw
+    drawn = drawn_ticks(pages, kind)
+    if not drawn.ticks:
+        return raw  # typed or retyped: the words after each colon decide
+    # Read the text again without the glyphs inside the boxes (a tick drawn as a letter).
+    raw = read_text(_page_text([without_boxes(p, b) for p, b in zip(pages, drawn.boxes)]))
     codes = codes_for(kind)
-    for code, ticked in drawn_ticks(pdf.pages, kind).items():
+    for code, ticked in drawn.ticks.items():
         field, choice = codes[code]
         raw[option_name(field, choice) if choice else field.path] = "yes" if ticked else ""
     return raw
 
 
-def _looks_scanned(pdf: Any) -> bool:
+def _looks_scanned(pages: list[Any]) -> bool:
     """A page mostly covered by pictures: a scan or a photo (with or without an OCR layer)."""
-    for page in pdf.pages:
+    for page in pages:
         area = float(page.width * page.height) or 1.0
         covered = sum(max(0.0, float(i["x1"] - i["x0"])) * max(0.0, float(i["bottom"] - i["top"]))
                       for i in page.images[:MAX_IMAGES])
@@ -144,9 +150,9 @@ def _has_answers(raw: dict[str, str]) -> bool:
                for k, v in raw.items() if k not in (KIND_FIELD, LANGUAGE_FIELD))
 
 
-def _page_text(pdf: Any) -> str:
+def _page_text(pages: list[Any]) -> str:
     parts: list[str] = []
-    for page in pdf.pages:
+    for page in pages:
         parts.append(page.extract_text() or "")
         if sum(map(len, parts)) > MAX_TEXT_CHARS:
             break

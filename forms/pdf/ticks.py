@@ -12,6 +12,7 @@ one box has something in it; otherwise (a retyped copy) we give no answer and th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable
 
 from forms.pdf.fields import Field, codes_for
@@ -23,25 +24,43 @@ FRAME = 0.85              # an object this close to the box's largest one is its
 CODE_RE = re.compile(r"\[([A-Z]\d{1,2}[a-z]?)\]")
 
 
-def drawn_ticks(pages: Iterable[Any], kind: str) -> dict[str, bool]:
-    """``{code: ticked}`` for each box code whose box is drawn on a page; {} for a typed copy."""
+@dataclass
+class Drawn:
+    ticks: dict[str, bool] = dc_field(default_factory=dict)   # box code -> ticked
+    boxes: list[list[Box]] = dc_field(default_factory=list)   # per page, the boxes looked in
+
+
+def drawn_ticks(pages: Iterable[Any], kind: str) -> Drawn:
+    """What is drawn in each box of a flattened copy; no ticks for a typed copy."""
     fields = {code: field for code, (field, choice) in codes_for(kind).items()
               if choice is not None or field.type == "bool"}
-    found: dict[str, bool] = {}
+    drawn = Drawn()
     for page in pages:
-        found.update(_page_ticks(page, fields))
-    return found
+        ticks, boxes = _page_ticks(page, fields)
+        drawn.ticks.update(ticks)
+        drawn.boxes.append(boxes)
+    return drawn
 
 
-def _page_ticks(page: Any, fields: dict[str, Field]) -> dict[str, bool]:
+def without_boxes(page: Any, boxes: list[Box]) -> Any:
+    """The page without the glyphs drawn in its boxes: a tick drawn as a letter ('3' in
+    ZapfDingbats, as MuPDF does) would otherwise be read as text after a nearby colon."""
+    if not boxes:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char"
+                       or not any(_centre_in(obj, box) for box in boxes))
+
+
+def _page_ticks(page: Any, fields: dict[str, Field]) -> tuple[dict[str, bool], list[Box]]:
+    """``({code: ticked}, boxes)`` of one page; nothing when no box of ours is drawn on it."""
     chars = page.chars[:MAX_OBJECTS]
     shapes = (page.rects + page.curves + page.lines)[:MAX_OBJECTS]
-    boxes = {code: box for code, box in _boxes(chars, fields)}
+    boxes = dict(_boxes(chars, fields))
     verdicts: dict[str, bool | None] = {code: _ticked(box, chars, shapes)
                                         for code, box in boxes.items()}
     if all(v is None for v in verdicts.values()):
-        return {}  # no box drawn where ours would be: not a copy of our printed form
-    return {code: bool(v) for code, v in verdicts.items()}
+        return {}, []  # no box drawn where ours would be: not a copy of our printed form
+    return {code: bool(v) for code, v in verdicts.items()}, list(boxes.values())
 
 
 def _boxes(chars: list[dict[str, Any]], fields: dict[str, Field]) -> Iterable[tuple[str, Box]]:
@@ -59,6 +78,11 @@ def _boxes(chars: list[dict[str, Any]], fields: dict[str, Field]) -> Iterable[tu
         yield match.group(1), check_box(float(x), float(baseline), row_width(field), scale)
 
 
+def _centre_in(obj: dict[str, Any], box: Box) -> bool:
+    mid_x, mid_y = (obj["x0"] + obj["x1"]) / 2, (obj["y0"] + obj["y1"]) / 2
+    return box.x0 <= mid_x <= box.x1 and box.y0 <= mid_y <= box.y1
+
+
 def _inside(obj: dict[str, Any], box: Box, slack: float) -> bool:
     return (obj["x0"] >= box.x0 - slack and obj["x1"] <= box.x1 + slack
             and obj["y0"] >= box.y0 - slack and obj["y1"] <= box.y1 + slack)
@@ -67,10 +91,8 @@ def _inside(obj: dict[str, Any], box: Box, slack: float) -> bool:
 def _ticked(box: Box, chars: list[dict[str, Any]], shapes: list[dict[str, Any]]) -> bool | None:
     """True: marked; False: only its frame; None: nothing drawn there at all."""
     slack = SLACK * (box.x1 - box.x0) / 10
-    for c in chars:
-        mid_x, mid_y = (c["x0"] + c["x1"]) / 2, (c["y0"] + c["y1"]) / 2
-        if str(c.get("text", "")).strip() and box.x0 <= mid_x <= box.x1 and box.y0 <= mid_y <= box.y1:
-            return True
+    if any(str(c.get("text", "")).strip() and _centre_in(c, box) for c in chars):
+        return True
     inside = [s for s in shapes if _inside(s, box, slack)]
     if not inside:
         return None

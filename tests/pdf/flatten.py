@@ -17,13 +17,16 @@ HIDDEN = 2  # annotation flag
 
 
 def fill_and_flatten(form: bytes, values: dict[str, str], *, scale: float = 1.0,
-                     offset: tuple[float, float] = (0.0, 0.0)) -> bytes:
+                     offset: tuple[float, float] = (0.0, 0.0),
+                     glyph_ticks: bool = False) -> bytes:
     """``form`` filled with ``values`` by pypdf, then flattened; ``scale`` and ``offset``
-    shrink and move every page's drawing, as "fit to page" printing does."""
+    shrink and move every page's drawing, as "fit to page" printing does; ``glyph_ticks``
+    draws a ticked checkbox as MuPDF's flattening ("bake") does: its empty box, and a
+    ZapfDingbats '3' (a check mark) set 2 points up, so it rises above the box's row."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(form)))
     writer.update_page_form_field_values(None, values, auto_regenerate=False)
     for page in writer.pages:
-        drawn = _draw_widgets(writer, page)
+        drawn = _draw_widgets(writer, page, glyph_ticks)
         old = page.get_contents()
         body = (old.get_data() if old is not None else b"") + b"\n" + drawn
         if scale != 1.0 or offset != (0.0, 0.0):
@@ -38,11 +41,15 @@ def fill_and_flatten(form: bytes, values: dict[str, str], *, scale: float = 1.0,
     return out.getvalue()
 
 
-def _draw_widgets(writer: PdfWriter, page) -> bytes:
+def _draw_widgets(writer: PdfWriter, page, glyph_ticks: bool) -> bytes:
     resources = page["/Resources"].get_object()
-    if "/XObject" not in resources:
-        resources[NameObject("/XObject")] = DictionaryObject()
+    for key in ("/XObject", "/Font"):
+        if key not in resources:
+            resources[NameObject(key)] = DictionaryObject()
     xobjects = resources["/XObject"].get_object()
+    resources["/Font"].get_object()[NameObject("/ZaDbFlat")] = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/ZapfDingbats")})
     ops: list[bytes] = []
     for i, ref in enumerate(page.get("/Annots", [])):
         annot = ref.get_object()
@@ -50,8 +57,10 @@ def _draw_widgets(writer: PdfWriter, page) -> bytes:
             continue
         appearance = annot.get("/AP", {}).get("/N")
         appearance = appearance.get_object() if appearance is not None else None
+        state = annot.get("/AS", "/Off")
+        glyph = glyph_ticks and state != "/Off" and annot.get("/FT") == "/Btn"
         if appearance is not None and not isinstance(appearance, StreamObject):
-            appearance = appearance.get(annot.get("/AS", "/Off"))
+            appearance = appearance.get("/Off" if glyph else state)
             appearance = appearance.get_object() if appearance is not None else None
         if appearance is None:
             continue
@@ -63,4 +72,6 @@ def _draw_widgets(writer: PdfWriter, page) -> bytes:
         xobjects[NameObject(name)] = appearance.indirect_reference or writer._add_object(appearance)
         ops.append(b"q %.4f 0 0 %.4f %.4f %.4f cm %s Do Q" % (
             sx, sy, x0 - bx0 * sx, y0 - by0 * sy, name.encode()))
+        if glyph:
+            ops.append(b"BT /ZaDbFlat 10 Tf 1 0 0 1 %.2f %.2f Tm (3) Tj ET" % (x0 + 1.6, y0 + 2))
     return b"\n".join(ops)

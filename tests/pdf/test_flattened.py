@@ -54,6 +54,14 @@ class TestFlattened:
         assert parsed.application == expected("grant", "es")
         assert parsed.missing == [] and parsed.invalid == {}
 
+    @pytest.mark.parametrize("language", ["en", "es"])
+    def test_ticks_drawn_as_letters_like_mupdf(self, language: str) -> None:
+        """MuPDF's flattening draws a tick as a ZapfDingbats '3' rising above its row: once
+        read as the answer to '[T2j] Other:' ("Answer yes or no"); now it is a tick."""
+        parsed = read_pdf_limited(flattened("grant", language, glyph_ticks=True))
+        assert parsed.application == expected("grant", language)
+        assert parsed.missing == [] and parsed.invalid == {}
+
     def test_other_ticks_and_options(self) -> None:
         values = {k: v for k, v in {**COMMON_VALUES, **REQUEST_VALUES["grant"]}.items()
                   if not k.startswith("threat.types.") and k != "threat.imminent"}
