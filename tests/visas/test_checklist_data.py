@@ -190,3 +190,45 @@ def test_pages_round_trip(client) -> None:  # noqa: ANN001
         assert "photos" not in codes and codes[-1] == "test_letter" and codes[0] == "passport"
     shown = c.get("/staff/visa-checklists/CH?done=saved")
     assert "test edit" in shown.text and 'value="test_letter"' in shown.text
+
+
+@pytest.fixture
+def admin_site(sqlite_url: str):  # noqa: ANN201
+    from models.people.service import create_user
+    from tests.shelter.test_pages_browser import PASSWORD
+    from tests.support.server import run_server
+    with session_scope() as s:
+        secret = create_user(s, email="admin-checklists@example.com", role="admin",
+                             password=PASSWORD)[2]
+    srv = run_server({"AMPARO_DATABASE_URL": sqlite_url, "AMPARO_DISPATCHER": "off"})
+    try:
+        yield srv.url, secret
+    finally:
+        srv.stop()
+
+
+def test_admin_edits_a_checklist_in_the_browser(page, admin_site) -> None:  # noqa: ANN001
+    from tests.shelter.test_pages_browser import accessible, sign_in
+    from tests.support.browser import screenshot_dir
+    url, secret = admin_site
+    shots = screenshot_dir()
+    sign_in(page, url, "admin-checklists@example.com", secret, "/staff/visa-checklists")
+    page.screenshot(path=str(shots / "visa-checklists.png"), full_page=True)
+    assert accessible(page)
+    page.fill("#country", "se")
+    page.click("button:has-text('Open its checklist')")
+    page.wait_for_url("**/staff/visa-checklists/SE")
+    page.check("input[name=remove_1]")
+    new = page.locator("input[name^=code_][value='']").first.get_attribute("name")
+    row = str(new).split("_")[1]
+    page.fill(f"#code_{row}", "test_letter")
+    page.fill(f"#text_{row}", "Test letter from the test office")
+    page.select_option(f"#who_{row}", "defender")
+    page.fill("#reason", "test destination")
+    page.click("button:has-text('Save as a new version')")
+    assert "Saved as a new version." in page.inner_text(".flash")
+    assert "test destination" in page.inner_text("table")
+    page.screenshot(path=str(shots / "visa-checklist-edit.png"), full_page=True)
+    assert accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(shots / "visa-checklist-edit-phone.png"), full_page=True)
