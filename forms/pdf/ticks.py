@@ -6,7 +6,7 @@ sits at a fixed place from its printed ``[T2a]`` code (layout.py, shared with th
 so we find each code on the page, scale by its font size, and look inside its box.
 
 A box holds its own frame (a square or a circle, and its fill); a mark is anything else in it:
-a glyph, or a drawing clearly smaller than the frame. A page "shows our boxes" when at least
+a glyph, a drawing clearly smaller than the frame, or a slanted line (a cross). A page "shows our boxes" when at least
 one box has something in it; otherwise (a retyped copy) we give no answer and the text rules.
 """
 from __future__ import annotations
@@ -97,4 +97,11 @@ def _ticked(box: Box, chars: list[dict[str, Any]], shapes: list[dict[str, Any]])
     if not inside:
         return None
     frame = max(max(s["x1"] - s["x0"], s["y1"] - s["y0"]) for s in inside)
-    return any(max(s["x1"] - s["x0"], s["y1"] - s["y0"]) < FRAME * frame for s in inside)
+    return any(max(s["x1"] - s["x0"], s["y1"] - s["y0"]) < FRAME * frame or _diagonal(s, frame)
+               for s in inside)
+
+
+def _diagonal(shape: dict[str, Any], frame: float) -> bool:
+    """A slanted line (one stroke of a cross drawn corner to corner): never part of a frame."""
+    return (shape.get("object_type") == "line" and shape["x1"] - shape["x0"] > frame / 2
+            and shape["y1"] - shape["y0"] > frame / 2)

@@ -18,15 +18,16 @@ HIDDEN = 2  # annotation flag
 
 def fill_and_flatten(form: bytes, values: dict[str, str], *, scale: float = 1.0,
                      offset: tuple[float, float] = (0.0, 0.0),
-                     glyph_ticks: bool = False) -> bytes:
+                     ticks: str = "appearance") -> bytes:
     """``form`` filled with ``values`` by pypdf, then flattened; ``scale`` and ``offset``
-    shrink and move every page's drawing, as "fit to page" printing does; ``glyph_ticks``
-    draws a ticked checkbox as MuPDF's flattening ("bake") does: its empty box, and a
-    ZapfDingbats '3' (a check mark) set 2 points up, so it rises above the box's row."""
+    shrink and move every page's drawing, as "fit to page" printing does. ``ticks`` is how a
+    ticked checkbox is drawn: "appearance" (the form's own tick), "glyph" (as MuPDF's
+    flattening, "bake", does: the empty box and a ZapfDingbats '3' set 2 points up, rising
+    above the box's row) or "cross" (the empty box crossed corner to corner)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(form)))
     writer.update_page_form_field_values(None, values, auto_regenerate=False)
     for page in writer.pages:
-        drawn = _draw_widgets(writer, page, glyph_ticks)
+        drawn = _draw_widgets(writer, page, ticks)
         old = page.get_contents()
         body = (old.get_data() if old is not None else b"") + b"\n" + drawn
         if scale != 1.0 or offset != (0.0, 0.0):
@@ -41,7 +42,7 @@ def fill_and_flatten(form: bytes, values: dict[str, str], *, scale: float = 1.0,
     return out.getvalue()
 
 
-def _draw_widgets(writer: PdfWriter, page, glyph_ticks: bool) -> bytes:
+def _draw_widgets(writer: PdfWriter, page, ticks: str) -> bytes:
     resources = page["/Resources"].get_object()
     for key in ("/XObject", "/Font"):
         if key not in resources:
@@ -58,9 +59,9 @@ def _draw_widgets(writer: PdfWriter, page, glyph_ticks: bool) -> bytes:
         appearance = annot.get("/AP", {}).get("/N")
         appearance = appearance.get_object() if appearance is not None else None
         state = annot.get("/AS", "/Off")
-        glyph = glyph_ticks and state != "/Off" and annot.get("/FT") == "/Btn"
+        own = ticks == "appearance" or state == "/Off" or annot.get("/FT") != "/Btn"
         if appearance is not None and not isinstance(appearance, StreamObject):
-            appearance = appearance.get("/Off" if glyph else state)
+            appearance = appearance.get(state if own else "/Off")
             appearance = appearance.get_object() if appearance is not None else None
         if appearance is None:
             continue
@@ -72,6 +73,10 @@ def _draw_widgets(writer: PdfWriter, page, glyph_ticks: bool) -> bytes:
         xobjects[NameObject(name)] = appearance.indirect_reference or writer._add_object(appearance)
         ops.append(b"q %.4f 0 0 %.4f %.4f %.4f cm %s Do Q" % (
             sx, sy, x0 - bx0 * sx, y0 - by0 * sy, name.encode()))
-        if glyph:
+        if not own and ticks == "glyph":
             ops.append(b"BT /ZaDbFlat 10 Tf 1 0 0 1 %.2f %.2f Tm (3) Tj ET" % (x0 + 1.6, y0 + 2))
+        elif not own:
+            a, b, c, d = x0 + 0.5, y0 + 0.5, x1 - 0.5, y1 - 0.5
+            ops.append(b"q 0.8 w %.2f %.2f m %.2f %.2f l %.2f %.2f m %.2f %.2f l S Q" % (
+                a, b, c, d, a, d, c, b))
     return b"\n".join(ops)

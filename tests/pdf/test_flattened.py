@@ -54,11 +54,14 @@ class TestFlattened:
         assert parsed.application == expected("grant", "es")
         assert parsed.missing == [] and parsed.invalid == {}
 
-    @pytest.mark.parametrize("language", ["en", "es"])
-    def test_ticks_drawn_as_letters_like_mupdf(self, language: str) -> None:
+    @pytest.mark.parametrize("language,ticks", [("en", "glyph"), ("es", "glyph"),
+                                                ("es", "cross")])
+    def test_ticks_drawn_as_letters_like_mupdf_or_as_crosses(self, language: str,
+                                                             ticks: str) -> None:
         """MuPDF's flattening draws a tick as a ZapfDingbats '3' rising above its row: once
-        read as the answer to '[T2j] Other:' ("Answer yes or no"); now it is a tick."""
-        parsed = read_pdf_limited(flattened("grant", language, glyph_ticks=True))
+        read as the answer to '[T2j] Other:' ("Answer yes or no"); now it is a tick. A cross
+        as big as the box is a tick too."""
+        parsed = read_pdf_limited(flattened("grant", language, ticks=ticks))
         assert parsed.application == expected("grant", language)
         assert parsed.missing == [] and parsed.invalid == {}
 
