@@ -68,7 +68,8 @@ def test_admin_edits_a_programme_as_a_new_version(pages) -> None:  # noqa: ANN00
     refused = client.post("/staff/programmes/emergency",
                           data=_form(page.text, quorum="5", reason="bigger quorum"))
     assert refused.status_code == 422
-    assert "the panel has 3 active reviewers" in refused.text
+    assert "A whole number from 1 to the panel&#39;s active reviewers" in refused.text
+    assert "(now 3)" in refused.text  # the reason, in words: the panel has three
     assert 'value="5"' in refused.text  # what was typed stays
 
     saved = client.post("/staff/programmes/emergency", follow_redirects=False,
