@@ -56,11 +56,10 @@ def parse_upload(data: bytes) -> ParsedForm:
 
 def scanned_message(request: Request) -> str:
     """What to do instead of sending a scan, in her language (?lang=, then Accept-Language),
-    with the address of the web form."""
+    with the web form's path (not a full address: the Host header is the client's word)."""
     lang = choose_language(request.query_params.get("lang"),
                            request.headers.get("accept-language", "")) or "en"
-    link = f"{str(request.base_url).rstrip('/')}/apply?lang={lang}"
-    return gettext(lang, SCANNED_API) % {"link": link}
+    return gettext(lang, SCANNED_API) % {"link": f"/apply?lang={lang}"}
 
 
 def unread_fields(parsed: ParsedForm) -> dict[str, str]:
@@ -77,7 +76,9 @@ def unread_fields(parsed: ParsedForm) -> dict[str, str]:
                      "properties": {"file": {"type": "string", "format": "binary"}}}}}}},
              responses={413: {"description": "File too large"},
                         415: {"description": "Not a PDF"},
-                        422: {"description": "Unreadable, or fields missing (named)"}})
+                        422: {"description": "Unreadable, a scan or photo (`scanned`: "
+                                         "what to do instead, in her language), or fields "
+                                         "missing (named)"}})
 def submit_pdf(request: Request, body: CappedUpload, session: SessionDep) -> Any:
     ratelimit.hit(session, bucket="pdf-intake", client=client_key(request), **RATE)
     session.commit()
