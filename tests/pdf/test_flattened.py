@@ -13,7 +13,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from forms.pdf.errors import PdfRejected
+from forms.pdf.fields import PERPETRATORS, THREAT_TYPES
 from forms.pdf.generate import build_form
+from forms.pdf.reader import parse_pdf
 from forms.pdf.sandbox import read_pdf_limited
 from tests.pdf.corpus import COMMON_VALUES, REQUEST_VALUES, expected, fill, typed_copy
 from tests.pdf.flatten import fill_and_flatten
@@ -73,6 +75,20 @@ class TestFlattened:
         threat = read_pdf_limited(flattened("grant", "pt", values)).application["threat"]
         assert threat["types"] == ["raid", "other"]
         assert threat["perpetrator"] == "unknown" and threat["imminent"] is False
+
+    @pytest.mark.parametrize("index", range(len(PERPETRATORS)))
+    def test_every_box_of_every_column(self, index: int) -> None:
+        """Five copies between them tick every checkbox and choose every option once
+        (in-process: the sandbox adds only limits)."""
+        types = THREAT_TYPES[index::len(PERPETRATORS)]
+        values = {k: v for k, v in {**COMMON_VALUES, **REQUEST_VALUES["shelter"]}.items()
+                  if not k.startswith("threat.types.")}
+        values.update({f"threat.types.{t}": "/Yes" for t in types})
+        values["threat.perpetrator"] = "/" + PERPETRATORS[index]
+        language = ("en", "es", "fr", "pt", "ar", "sw")[index]
+        threat = parse_pdf(flattened("shelter", language, values)).application["threat"]
+        assert threat["types"] == list(types)
+        assert threat["perpetrator"] == PERPETRATORS[index]
 
     def test_nothing_ticked_names_the_types_missing(self) -> None:
         values = {k: v for k, v in {**COMMON_VALUES, **REQUEST_VALUES["grant"]}.items()
