@@ -240,7 +240,16 @@ WORDS: dict[str, dict[str, str]] = {
         "visa.review_rejected": N_("Visa request not supported"),
         "visa.appointment_moved": N_("Appointment moved"),
         "visa.travel_planned": N_("Travel planned"),
-        "visa.warning_overridden": N_("Warning overridden")},
+        "visa.warning_overridden": N_("Warning overridden"),
+        "staff.recovery_codes_issued": N_("Recovery codes made"),
+        "staff.recovery_code_used": N_("Signed in with a recovery code"),
+        "review.auto_recused": N_("Recused for a declared conflict"),
+        "review.conflict_declared": N_("Conflict declared"),
+        "review.conflict_withdrawn": N_("Conflict withdrawn"),
+        "panel.shift_added": N_("On-call shift added"), "panel.leave_added": N_("Leave added"),
+        "panel.rota_changed": N_("On-call rota changed"),
+        "audit.verified": N_("Audit chain verified"), "audit.exported": N_("Case events exported"),
+        "case.found_by_receipt": N_("Case found by its receipt")},
 }
 WORDS["error"].update(REFUSALS)  # the services' refusals, in words (forms/refusals.py)
 KINDS = tuple(WORDS)
