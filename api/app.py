@@ -108,6 +108,8 @@ def create_app() -> FastAPI:
     app.include_router(programme_new.router)  # /staff/programmes/new (before {slug})
     app.include_router(programme_risk.router)  # /staff/programmes/{slug}/risk (before {slug})
     app.include_router(rota_page.router)  # /staff/programmes/{slug}/rota: who is on call when
+    from api.pages import panel as panel_page
+    app.include_router(panel_page.router)  # /staff/programmes/{slug}/panel: who sits on it
     app.include_router(programme_pages.router)  # /staff/programmes
     from api.pages import casework as casework_pages
     app.include_router(casework_pages.router)  # /staff/cases/{id}/...: the casework actions
