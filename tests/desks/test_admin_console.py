@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from tests.desks.conftest import sign_in_page
-from tests.e2e.harness import AMPARO, Staff
+from tests.e2e.harness import AMPARO, Staff, grant_application, wait_for
 from tests.support.browser import screenshot_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,13 +70,42 @@ def _risk_and_rota(desk, page, slug: str) -> None:  # noqa: ANN001
     page.fill("#reason", "Console test")
     page.get_by_role("button", name="Save as a new version").click()
     assert "Saved as a new version" in page.inner_text("main")
+    page.goto(f"{desk.url}/staff/programmes/{slug}/panel")
+    for n in (1, 2, 3):
+        page.get_by_label(f"On the panel: reviewer{n}@demo.amparo.invalid").check()
+    page.get_by_label("Chair: reviewer1@demo.amparo.invalid").check()
+    page.get_by_role("button", name="Save the panel").click()
+    assert "Saved." in page.inner_text("main")
+    shots(page, "panel")
     page.goto(f"{desk.url}/staff/programmes/emergency/rota")
     page.fill("#timezone", "Africa/Nairobi")
     page.get_by_role("button", name="Add the shift").click()
     assert "(Africa/Nairobi)" in page.inner_text("main")
     assert "Nobody on call in the next 7 days" in page.inner_text("main")
     shots(page, "rota")
-    del slug
+    _decided_under_the_new_rules(desk, slug)
+
+
+def _decided_under_the_new_rules(desk, slug: str) -> None:  # noqa: ANN001
+    """A case for the new programme is routed under its rules and decided by its quorum."""
+    data = {**grant_application(amount=3000), "programme": slug}
+    r = desk.post("/api/v1/applications", json=data)
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    caseworker = "caseworker@demo.amparo.invalid"
+    case = wait_for(lambda: (lambda c: c if c.get("status") == "in_review" else None)(
+        desk.get(f"/api/v1/applications/{case_id}", caseworker).json()), what="routing")
+    assert case.get("programme_version") == 2  # the risk weights saved above
+    # surveillance now weighs 60: critical, the fast track (2 approvals; nobody on call:
+    # the whole panel may vote)
+    assert case["risk_level"] == "critical"
+    for n in (1, 2):
+        vote = desk.post(f"/api/v1/applications/{case_id}/votes",
+                         f"reviewer{n}@demo.amparo.invalid",
+                         json={"decision": "approve", "amount": 3000})
+        assert vote.status_code in (200, 201), vote.text
+    wait_for(lambda: desk.get(f"/api/v1/applications/{case_id}", caseworker).json()
+             .get("status") in ("approved", "disbursing"), what="the quorum's decision")
 
 
 def _conflicts_and_codes(desk, page) -> str:  # noqa: ANN001
