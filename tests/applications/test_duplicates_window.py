@@ -59,6 +59,9 @@ def test_a_grant_funded_and_closed_last_week_is_flagged_with_reasons(db_url: str
         [dup] = view["duplicates"]
         assert (dup["id"], dup["status"], dup["signals"]) == (closed.id, "closed", ["email"])
         assert dup["reasons"] == ["same e-mail address"]
+        from forms.render import render_html
+        html = render_html("staff/_other_funds.html", {"case": view}, lang="es")
+        assert closed.id[:8] in html and "mismo correo electrónico" in html  # in her words
         notice = s.exec(select(Notice).where(Notice.kind == "duplicate_flagged")).one()
         assert notice.recipient_id == caseworker.id
         event = s.exec(select(AuditEvent).where(
