@@ -140,7 +140,7 @@ def _finish_grant_if_paid(session: Session, d: Disbursement) -> None:
         return
     transition(session, GRANT, grant, "disbursed", actor_role=SYSTEM)
     transition(session, GRANT, grant, "follow_up", actor_role=SYSTEM)
-    confirmed_at = max(r.confirmed_at for r in rows if r.confirmed_at)
+    confirmed_at = max(as_utc(r.confirmed_at) for r in rows if r.confirmed_at)  # type: ignore[type-var]
     # the applications area's check-ins (+7, +30 days, the report): a plain import, so a
     # rename fails loudly (a swallowed ModuleNotFoundError once stopped follow-ups silently)
     from models.applications.followups import schedule_followups

@@ -134,6 +134,23 @@ class TestApprove:
                                 role="finance", reference="WIRE-REF-2")
         assert session.get(Application, first.application_id).status == "follow_up"
 
+    def test_the_last_tranche_confirmed_later_ends_the_grant(self, session):
+        """The first tranche's confirmation read back from SQLite has no time zone; comparing
+        it with the second's once raised TypeError, and the grant never reached follow-up."""
+        prog = f.programme(session)
+        first, second = service.create_disbursements(
+            session=session, application=f.grant(session, prog=prog, amount=800_000))
+        a, b = f.staff(session, n=2)
+        for d, ref in ((first, "WIRE-REF-1"), (second, "WIRE-REF-2")):
+            _approve(session, d, a, rail="bank_wire")
+            _approve(session, d, b)
+            outcomes.send_manual(session=session, disbursement_id=d.id, user_id=b.id,
+                                 role="finance", reference=ref)
+            outcomes.confirm_manual(session=session, disbursement_id=d.id, user_id=b.id,
+                                    role="finance", reference=ref)
+            session.commit()
+            session.expire_all()  # the next step reads the first from the database
+        assert session.get(Application, first.application_id).status == "follow_up"
 
     def test_a_retried_second_tranche_keeps_waiting_for_the_first(self, session):
         """Cancelling the waiting tranche 2 once made a retry released at once, which could
