@@ -15,6 +15,7 @@ from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from models.applications.schemas import pydantic_fields
 from models.core.errors import Invalid
+from models.money.payout_rules import RAIL_FIELDS
 from models.people.tables import StaffUser
 from models.programmes import repository
 from models.programmes.schemas import LEVELS, ProgrammePatch
@@ -40,6 +41,7 @@ def _values(programme: dict[str, Any]) -> dict[str, str]:
                    for level in LEVELS})
     values["kinds"] = programme["kinds"]  # type: ignore[assignment]
     values["active"] = "on" if programme["active"] else ""
+    values["payout_rails"] = programme.get("payout_rails") or list(RAIL_FIELDS)  # type: ignore[assignment]
     return values
 
 
@@ -52,7 +54,7 @@ def _edit_page(request: Request, session: SessionDep, user: StaffUser, slug: str
     shown = programme_json(programme)
     return staff_page(request, "staff/programmes/edit.html", {
         "programme": shown, "values": values or _values(shown), "problems": problems or {},
-        "levels": LEVELS, "kinds": ("grant", "shelter", "visa"),
+        "levels": LEVELS, "kinds": ("grant", "shelter", "visa"), "rails": list(RAIL_FIELDS),
         "panel": panel_json(session, programme),
         "versions": [version_json(v) for v in reversed(repository.versions(session,
                                                                            programme.id))],
@@ -73,7 +75,12 @@ def _patch(form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
                    for level in LEVELS})
     values["kinds"] = [str(k) for k in form.getlist("kinds")][:3]
     values["active"] = "on" if form.get("active") else ""
+    values["payout_rails"] = [str(r) for r in form.getlist("payout_rails")][:6]
     body: dict[str, Any] = {k: values[k] for k in TEXTS}
+    if form.get("payout_rails_shown"):  # the form had the boxes (none ticked: refused)
+        # every rail ticked: none set (a rail her country gains later is offered too)
+        body["payout_rails"] = None if set(values["payout_rails"]) == set(RAIL_FIELDS) \
+            else values["payout_rails"]
     for k in NUMBERS:
         if values[k] or k not in ("tranche_above", "budget"):
             body[k] = values[k] or None

@@ -90,7 +90,8 @@ def prepare_submission(*, session: Session, data: ApplicationIn,
                                        programme.risk_weights).priority
     rows: list = [applicant, application]
     rows += payout.intake_rows(raw=data.payout, kind=data.kind, application=application,
-                               applicant=applicant, dek=dek)  # issue 17: sealed like hers
+                               applicant=applicant, dek=dek,  # issue 17: sealed like hers
+                               programme_rails=programme.payout_rails)
     if submission_key:
         rows.append(SubmissionReceipt(application_id=application.id, receipt_sealed=_seal_receipt(
             submission_key, application.id, receipt)))

@@ -33,16 +33,25 @@ from models.money.tables import Disbursement
 __all__ = ["masked", "destination_for_finance", "submit_by_receipt", "intake_rows",
            "resolve_destination", "require_destination", "fields_of"]
 def intake_rows(*, raw: dict[str, Any] | None, kind: str, application: Application,
-                applicant: Applicant, dek: bytes) -> list[PayoutDetail]:
-    """The payout row of a new application (already checked by its schema)."""
+                applicant: Applicant, dek: bytes,
+                programme_rails: tuple[str, ...] | None = None) -> list[PayoutDetail]:
+    """The payout row of a new application (already checked by its schema), on a rail her
+    programme offers (`programme_rails`; None: every rail of her country)."""
     if not raw:
         return []
     try:
-        rail, fields = clean(raw, applicant.country, kind=kind)
+        rail, fields = clean(raw, applicant.country, kind=kind, programme_rails=programme_rails)
     except PayoutInvalid as exc:
         raise Invalid("invalid payout details", fields=exc.fields()) from None
     return [new_detail(application_id=application.id, applicant_id=applicant.id, rail=rail,
                        fields=fields, dek=dek, source="intake")]
+
+
+def programme_rails_of(session: Session, application: Application) -> list[str] | None:
+    """The rails her programme offers; None: every rail of her country."""
+    from models.programmes.tables import Programme
+    programme = session.get(Programme, application.programme_id)
+    return programme.payout_rails if programme is not None else None
 
 
 def submit_by_receipt(*, session: Session, receipt: str, raw: Any) -> PayoutDetail:
@@ -54,7 +63,8 @@ def submit_by_receipt(*, session: Session, receipt: str, raw: Any) -> PayoutDeta
     if applicant is None or dek is None:
         raise NotFound("unknown receipt")
     try:
-        rail, fields = clean(raw, applicant.country, kind=application.kind)
+        rail, fields = clean(raw, applicant.country, kind=application.kind,
+                             programme_rails=programme_rails_of(session, application))
     except PayoutInvalid as exc:
         raise Invalid("invalid payout details", fields=exc.fields()) from None
     old = repo.current(session, application.id)

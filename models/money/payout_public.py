@@ -17,6 +17,7 @@ from models.money import payout_repository as repo, repository
 from models.money.payout_rules import (
     PROVIDER_NAMES, last_digits, providers_for, rails_offered,
 )
+from models.money.payout import programme_rails_of
 from models.money.payout_store import fields_of
 from models.money.workflow import ENDED
 
@@ -32,7 +33,7 @@ def payout_status(session: Session, application: Application) -> dict[str, Any] 
     history = repo.history(session, application.id)
     current = next((d for d in reversed(history) if d.replaced_at is None), None)
     return {
-        "offered": list(rails_offered(country)),
+        "offered": list(rails_offered(country, programme_rails_of(session, application))),
         "providers": [{"code": p, "name": PROVIDER_NAMES[p]} for p in providers_for(country)],
         "current": _current(session, current),
         "changed_at": _iso(current.created_at) if current and len(history) > 1 else None,

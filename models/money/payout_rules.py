@@ -73,6 +73,7 @@ MESSAGES: dict[str, str] = {
     "unknown_rail": "Please choose one of the ways to be paid.",
     "rail_not_offered": "This way of being paid is not offered in your country. "
                         "Please choose another.",
+    "rail_not_in_programme": "This programme does not pay this way. Please choose another.",
     "grant_only": "Payment details are only for grants.",
     "not_for_rail": "This does not belong to the way of being paid you chose.",
     "too_long": "This is too long. Please shorten it.",
@@ -107,13 +108,17 @@ class PayoutInvalid(ValueError):
         return {prefix + k: MESSAGES[v] for k, v in self.errors.items()}
 
 
-def rails_offered(country: str | None) -> tuple[str, ...]:
-    """The rails offered to a defender in `country`, in the order a form shows them."""
+def rails_offered(country: str | None,
+                  programme_rails: tuple[str, ...] | list[str] | None = None) -> tuple[str, ...]:
+    """The rails offered to a defender in `country` by her programme (None: every rail her
+    country has), in the order a form shows them."""
     country = (country or "").upper()
     rails: list[str] = ["mobile_money"] if country in PROVIDERS else []
     rails += EVERYWHERE
     if country in STRIPE_COUNTRIES:
         rails.append("stripe_connect")
+    if programme_rails is not None:
+        rails = [rail for rail in rails if rail in programme_rails]
     return tuple(rails)
 
 
@@ -121,7 +126,8 @@ def providers_for(country: str | None) -> tuple[str, ...]:
     return PROVIDERS.get((country or "").upper(), ())
 
 
-def clean(raw: Any, country: str | None, *, kind: str = "grant") -> tuple[str, dict[str, str]]:
+def clean(raw: Any, country: str | None, *, kind: str = "grant",
+          programme_rails: tuple[str, ...] | list[str] | None = None) -> tuple[str, dict[str, str]]:
     """(rail, fields) checked and normalised, or PayoutInvalid naming every bad field."""
     if not isinstance(raw, dict) or len(raw) > MAX_KEYS:  # hostile input: one error, not many
         raise PayoutInvalid({"rail": "unknown_rail"})
@@ -133,6 +139,8 @@ def clean(raw: Any, country: str | None, *, kind: str = "grant") -> tuple[str, d
     errors: dict[str, str] = {}
     if rail not in rails_offered(country):
         errors["rail"] = "rail_not_offered"
+    elif rail not in rails_offered(country, programme_rails):
+        errors["rail"] = "rail_not_in_programme"
     values = _texts(raw, rail, errors)
     for name in REQUIRED[rail]:
         if not values.get(name) and name not in errors:

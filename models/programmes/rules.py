@@ -15,7 +15,8 @@ AMOUNTS = {"cap_minor": "cap", "finance_threshold_minor": "finance_single_approv
            "tranche_threshold_minor": "tranche_above", "budget_minor": "budget"}
 PLAIN = ("name", "currency", "kinds", "quorum", "fast_track_approvals", "tranche_first_percent",
          "decision_hours", "countries", "followup_days", "report_days", "excluded_costs",
-         "risk_weights", "hold_hours", "active", "clock_hours", "duplicate_window_days")
+         "risk_weights", "hold_hours", "active", "clock_hours", "duplicate_window_days",
+         "payout_rails")
 
 
 def rules_of(programme: Programme) -> dict[str, Any]:

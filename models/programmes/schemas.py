@@ -68,6 +68,7 @@ class _Rules(_Strict):
     clock_hours: dict[str, Annotated[int, Field(ge=1, le=24 * 365)]] | None = None  # waiting clocks
     duplicate_window_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     budget: Amount | None = None                 # null: no budget limit
+    payout_rails: Annotated[list[str], Field(min_length=1, max_length=6)] | None = None
     active: bool | None = None
 
     @field_validator("currency")
@@ -109,6 +110,17 @@ class _Rules(_Strict):
         if unknown:
             raise ValueError("unknown clock; use: " + ", ".join(DEFAULT_CLOCK_HOURS))
         return v
+
+    @field_validator("payout_rails")
+    @classmethod
+    def _known_rails(cls, v: list[str] | None) -> list[str] | None:
+        from models.money.payout_rules import RAIL_FIELDS
+        if v is None:
+            return v
+        unknown = [r for r in v if r not in RAIL_FIELDS]
+        if unknown:
+            raise ValueError("unknown rail; use: " + ", ".join(RAIL_FIELDS))
+        return [r for r in RAIL_FIELDS if r in v]
 
     @field_validator("followup_days")
     @classmethod

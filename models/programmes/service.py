@@ -40,6 +40,7 @@ class ProgrammeFacts:
     risk_weights: dict[str, Any]
     cap_minor: int = 0  # per case, in the currency's minor units (the form says it: issue 16)
     currency: str = ""
+    payout_rails: tuple[str, ...] | None = None  # None: every rail of her country
 
 
 # Programmes are seeded configuration read on every intake: keep their facts a short while.
@@ -59,7 +60,9 @@ def programme_facts(session: Session, slug: str | None) -> ProgrammeFacts:
     programme = programme_by_slug(session, slug)
     facts = ProgrammeFacts(id=programme.id, kinds=tuple(programme.kinds or ()),
                            risk_weights=copy.deepcopy(programme.risk_weights or {}),
-                           cap_minor=programme.cap_minor, currency=programme.currency)
+                           cap_minor=programme.cap_minor, currency=programme.currency,
+                           payout_rails=tuple(programme.payout_rails)
+                           if programme.payout_rails else None)
     _facts[key] = (now + FACTS_TTL_SECONDS, facts)
     return facts
 

@@ -52,6 +52,9 @@ class Programme(SQLModel, table=True):
     hold_hours: int = 24
     budget_minor: int | None = None
     countries: list | None = json_field(default=None)  # ISO alpha-2 served; None: any
+    # The payout rails this programme offers (models/money/payout_rules.py); None: every rail
+    # her country has. Issue 17: "the rails her programme offers in her country".
+    payout_rails: list | None = json_field(default=None)
     clock_hours: dict = json_field(default={})  # state -> hours; missing: DEFAULT_CLOCK_HOURS
     duplicate_window_days: int = DEFAULT_DUPLICATE_WINDOW_DAYS
     active: bool = True

@@ -93,9 +93,13 @@ def upgrade() -> None:
     with op.batch_alter_table('visa_checklist_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visa_checklist_version_country'), ['country'],
                               unique=False)
+    with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('payout_rails', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.drop_column('payout_rails')
     with op.batch_alter_table('visa_checklist_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visa_checklist_version_country'))
     op.drop_table('visa_checklist_version')
