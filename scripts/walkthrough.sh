@@ -39,7 +39,7 @@ wait_status approved disbursing
 F=$(login finance1@demo.amparo.invalid)
 DISB=$(curl -sf "$API/disbursements?status=draft" -H "Authorization: Bearer $F" |
        json "[x for x in (d['items'] if isinstance(d, dict) else d) if x['application_id']=='$ID'][0]['id']")
-post "/disbursements/$DISB/approve" "$F" '{"rail": "mobile_money"}' >/dev/null
+post "/disbursements/$DISB/approve" "$F" '{"rail": "mobile_money", "destination": "+254700000001"}' >/dev/null
 post "/disbursements/$DISB/send" "$F" '{"reference": "MM-REF-0001"}' >/dev/null
 post "/disbursements/$DISB/confirm" "$F" '{"reference": "MM-REF-0001"}' >/dev/null
 echo "4. money approved, sent and confirmed"
