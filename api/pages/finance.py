@@ -21,7 +21,7 @@ from api.pages.session import PageUser, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.base import utcnow
 from models.core.errors import AmparoError
-from models.money import ledger, reconcile, reports, repository, service
+from models.money import batches, ledger, reconcile, reports, repository, service
 from models.money.batches_payees import masked_destination
 from models.money.schemas import major, minor
 from models.money.workflow import DISBURSEMENT, RAILS
@@ -42,15 +42,26 @@ def _filters(request: Request) -> dict[str, str]:
     f["currency"] = f["currency"].upper()[:3] if f["currency"].isalpha() else ""
     f["age"] = f["age"] if f["age"] in AGES else ""
     f["programme"] = f["programme"][:32]
+    typed = (q.get("q") or "").strip()[:40]  # a payment's or its case's id, or its reference
+    f["q"] = typed if all(ch.isalnum() or ch == "-" for ch in typed) else ""
     return f
 
 
 def _rows(session: SessionDep, f: dict[str, str]) -> list:
     before = utcnow() - timedelta(days=AGES[f["age"]]) if f["age"] else None
-    return repository.listing(session, status=f["status"] or None, rail=f["rail"] or None,
+    rows = repository.listing(session, status=f["status"] or None, rail=f["rail"] or None,
                               programme_id=f["programme"] or None,
                               currency=f["currency"] or None, created_before=before,
                               limit=2000)
+    return [d for d in rows if _matches(d, f.get("q", ""))] if f.get("q") else rows
+
+
+def _matches(d, typed: str) -> bool:  # noqa: ANN001
+    """The start of the payment's id or its case's, or its reference (any spelling)."""
+    wanted = typed.lower()
+    refs = batches.reference_tokens(typed)
+    return d.id.startswith(wanted) or d.application_id.startswith(wanted) or \
+        (bool(refs) and batches.payment_reference(d.id) in refs)
 
 
 @router.get("/staff/finance", response_class=HTMLResponse)

@@ -54,7 +54,7 @@ def test_approve_send_confirm_and_proof_through_the_pages(sqlite_client):
                        follow_redirects=False)
     assert done.status_code == 303
     bad = client.post(url + "/send", data={"csrf_token": token, "reference": ""})
-    assert bad.status_code == 422 and "reference is required" in bad.text
+    assert bad.status_code == 422 and "Enter the reference." in bad.text  # in words
     client.post(url + "/send", data={"csrf_token": token, "reference": "MM-REF-1"})
     client.post(url + "/confirm", data={"csrf_token": token, "reference": "MM-REF-1"})
     upload = client.post(url + "/proof", data={"csrf_token": token},
@@ -120,3 +120,21 @@ def _check_csp(client) -> None:  # type: ignore[no-untyped-def]
         assert "script-src 'self'" in csp and "style-src 'self'" in csp, url
         assert "unsafe-inline" not in csp
         assert " style=" not in answer.text and "<style" not in answer.text, url
+
+
+def test_search_by_payment_id_case_id_or_reference(sqlite_client):
+    """Issue 15: finance finds a payment by its id, its case's id or its reference."""
+    from models.money.batches import payment_reference
+    client = sqlite_client
+    d_id, a, _b, _rev = _world()
+    with session_scope() as session:
+        f.grant(session, prog=f.programme(session, slug="other-test"))  # a second case
+        case_id = repository.get(session, d_id).application_id
+    client.cookies.set(COOKIE, a)
+    reference = payment_reference(d_id)
+    for typed in (d_id[:8], case_id[:8], reference, reference.lower().replace("-", " ")):
+        page = client.get("/staff/finance", params={"q": typed})
+        assert page.status_code == 200 and d_id[:8] in _table(page.text), typed
+    none = client.get("/staff/finance", params={"q": "zzzz"})
+    assert d_id[:8] not in _table(none.text)
+    assert 'name="q"' in none.text and 'value="zzzz"' in none.text  # kept
