@@ -19,7 +19,7 @@ from api.posted import CappedUpload, PostedForm
 from api.upload import file_bytes
 from models.applications.repository import staff_list
 from models.core.errors import Invalid, NotFound
-from models.desks.paging import Paging, matches
+from models.desks.paging import Paging, matches, page_of_list
 from models.desks.search import VISA_FIELDS, find_visa_cases
 from models.relocation.service import create_relocation, get_relocation
 from models.relocation.views import relocation_view
@@ -47,10 +47,15 @@ def visas_page(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
     cases = page.items
     items = repo.items_of(session, [c.id for c in cases])
     per_case = {c.id: progress([i for i in items if i.case_id == c.id]) for c in cases}
-    review = staff_list(session, kinds=["visa"], statuses=["in_review"], kind=None, status=None)
+    waiting = staff_list(session, kinds=["visa"], statuses=["in_review"], kind=None,
+                         status=None, limit=5000)
+    review_page = page_of_list(waiting, Paging.read(  # its own pages: ?review_page=N
+        {"page": request.query_params.get("review_page")}, per_page=20))
+    review = review_page.items
     return staff_page(request, "staff/visa/list.html",
                       {"cases": cases, "page": page, "search": search,
-                       "progress": per_case, "review": review, "words": desk.WORDS,
+                       "progress": per_case, "review": review, "review_page": review_page,
+                       "words": desk.WORDS,
                        "flash": in_her_words(request, user, flash(request)),
                        **officer_week(session)}, user=user)
 
