@@ -19,12 +19,17 @@ from models.money.payout_rules import RAIL_FIELDS
 from models.people.tables import StaffUser
 from models.programmes import repository
 from models.programmes.schemas import LEVELS, ProgrammePatch
+from api.pages.programme_new import split_list
 from models.programmes.service import (change_programme, panel_json, programme_json,
                                        version_json)
+from models.programmes.tables import DEFAULT_CLOCK_HOURS
 
 router = APIRouter(include_in_schema=False)
 NUMBERS = ("cap", "finance_single_approval_max", "tranche_above", "budget", "quorum",
-           "fast_track_approvals", "tranche_first_percent", "report_days", "hold_hours")
+           "fast_track_approvals", "tranche_first_percent", "report_days", "hold_hours",
+           "duplicate_window_days")
+LISTS = ("countries", "followup_days", "excluded_costs")  # typed as "GT, HN" or one a line
+CLOCKS = tuple(DEFAULT_CLOCK_HOURS)
 TEXTS = ("name", "currency", "reason")
 
 
@@ -42,6 +47,9 @@ def _values(programme: dict[str, Any]) -> dict[str, str]:
     values["kinds"] = programme["kinds"]  # type: ignore[assignment]
     values["active"] = "on" if programme["active"] else ""
     values["payout_rails"] = programme.get("payout_rails") or list(RAIL_FIELDS)  # type: ignore[assignment]
+    values.update({k: ", ".join(str(v) for v in programme.get(k) or []) for k in LISTS})
+    values.update({f"clock_{state}": str((programme.get("clock_hours") or {}).get(state, ""))
+                   for state in CLOCKS})
     return values
 
 
@@ -87,9 +95,28 @@ def _patch(form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         else:
             body[k] = None
     body["decision_hours"] = {level: values[f"hours_{level}"] or None for level in LEVELS}
+    _more_rules(form, values, body)
     body["kinds"] = values["kinds"]
     body["active"] = bool(values["active"])
     return values, body
+
+
+def _more_rules(form: Any, values: dict[str, Any], body: dict[str, Any]) -> None:
+    """Countries served (empty: any), follow-up days and costs never paid (empty: none), and
+    the waiting clocks (a blank one keeps its hours) — when the form had them."""
+    if not form.get("more_rules_shown"):
+        return
+    for key in LISTS:
+        values[key] = str(form.get(key) or "")[:2000].strip()
+        items = split_list(values[key])
+        body[key] = items if items or key != "countries" else None
+    clocks = {}
+    for state in CLOCKS:
+        values[f"clock_{state}"] = str(form.get(f"clock_{state}") or "")[:10].strip()
+        if values[f"clock_{state}"]:
+            clocks[state] = values[f"clock_{state}"]
+    if clocks:
+        body["clock_hours"] = clocks
 
 
 @router.post("/staff/programmes/{slug}", response_class=HTMLResponse)
