@@ -100,6 +100,8 @@ def create_app() -> FastAPI:
                    visas, staff_api, audit_api):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(programmes.router, prefix=API_PREFIX)  # the admin's programmes
+    from api.v1 import console as console_api
+    app.include_router(console_api.router, prefix=API_PREFIX)  # rota, conflicts, recovery
     from api.v1 import network as network_api
     from api.pages import network as network_pages
     app.include_router(network_api.router, prefix=API_PREFIX)  # peers, referrals (issue 19)
