@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, staff_page
 from api.posted import PostedForm
 from models.core import audit
 from models.core.base import utcnow
@@ -26,10 +25,9 @@ COLUMNS = ("seq", "at", "actor", "action", "entity", "entity_id")
 @router.post("/staff/audit/verify", response_class=HTMLResponse)
 def verify_now(request: Request, body: PostedForm, session: SessionDep,
                user: PageUser) -> HTMLResponse:
-    denied = deny_unless(request, user, "admin")
+    denied, _ = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    csrf.require(request, body.form().get(csrf.FIELD))
     result = audit.verify(session)
     audit.record(session, actor=user.id, action="audit.verified", entity="audit",
                  entity_id="chain", data={"ok": result.ok, "count": result.count})
@@ -42,11 +40,9 @@ def verify_now(request: Request, body: PostedForm, session: SessionDep,
 def export_case(request: Request, body: PostedForm, session: SessionDep,
                 user: PageUser) -> Response:
     """A POST: the export is itself audited (a write), and the id stays out of URLs."""
-    denied = deny_unless(request, user, "admin")
+    denied, form = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    form = body.form()
-    csrf.require(request, form.get(csrf.FIELD))
     entity_id = str(form.get("entity_id") or "").strip()[:64]
     if not entity_id:
         return Response("entity_id: required", status_code=422, media_type="text/plain")

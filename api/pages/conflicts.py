@@ -7,8 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.errors import Invalid, NotFound
 from models.people.tables import StaffUser
@@ -39,11 +38,9 @@ def register(person_id: str, request: Request, session: SessionDep,
 @router.post("/staff/users/{person_id}/conflicts", response_class=HTMLResponse)
 def declare(person_id: str, request: Request, body: PostedForm, session: SessionDep,
             user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, form = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    form = body.form()
-    csrf.require(request, form.get(csrf.FIELD))
     values = {"kind": str(form.get("kind") or "")[:16],
               "value": str(form.get("value") or "")[:200].strip()}
     try:
@@ -62,10 +59,9 @@ def declare(person_id: str, request: Request, body: PostedForm, session: Session
 @router.post("/staff/users/{person_id}/conflicts/{conflict_id}/withdraw")
 def withdraw(person_id: str, conflict_id: str, request: Request, body: PostedForm,
              session: SessionDep, user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, _ = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    csrf.require(request, body.form().get(csrf.FIELD))
     conflicts.withdraw(session, conflict_id=conflict_id[:32], actor_id=user.id)
     session.commit()
     return RedirectResponse(f"/staff/users/{person_id[:32]}/conflicts?done=withdrawn",

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.base import utcnow
 from models.core.errors import Conflict
@@ -47,10 +46,9 @@ def operations(request: Request, session: SessionDep, user: PageUser) -> HTMLRes
 @router.post(f"{PATH}/rotate", response_class=HTMLResponse)
 def rotate_now(request: Request, body: PostedForm, session: SessionDep,
                user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, _ = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    csrf.require(request, body.form().get(csrf.FIELD))
     try:
         ops.request_rotation(session, actor_id=user.id)
         session.commit()

@@ -10,8 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.errors import Invalid, NotFound
 from models.people.tables import StaffUser
@@ -50,11 +49,9 @@ def panel_page(request: Request, slug: str, session: SessionDep,
 @router.post("/staff/programmes/{slug}/panel", response_class=HTMLResponse)
 def save_panel(request: Request, slug: str, body: PostedForm, session: SessionDep,
                user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, form = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    form = body.form()
-    csrf.require(request, form.get(csrf.FIELD))
     members = [str(m)[:32] for m in form.getlist("member")][:100]
     on_call = {str(m) for m in form.getlist("on_call")}
     chair = str(form.get("chair") or "")

@@ -12,8 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, deny_unless, staff_page
 from api.posted import PostedForm
 from models.applications.schemas import pydantic_fields
 from models.core.errors import Conflict, Invalid
@@ -65,11 +64,9 @@ def new_programme(request: Request, user: PageUser) -> HTMLResponse:
 
 @router.post("/staff/programmes/new", response_class=HTMLResponse)
 def create(request: Request, body: PostedForm, session: SessionDep, user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, form = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    form = body.form()
-    csrf.require(request, form.get(csrf.FIELD))
     values: dict[str, Any] = {k: str(form.get(k) or "")[:2000].strip() for k in TEXTS}
     values["kinds"] = [k for k in form.getlist("kinds") if k in KINDS]
     try:

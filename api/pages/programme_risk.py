@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.errors import Invalid
 from models.people.tables import StaffUser
@@ -122,11 +121,9 @@ def risk_weights(request: Request, slug: str, session: SessionDep,
 @router.post("/staff/programmes/{slug}/risk", response_class=HTMLResponse)
 def preview_or_save(request: Request, slug: str, body: PostedForm, session: SessionDep,
                     user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, form = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    form = body.form()
-    csrf.require(request, form.get(csrf.FIELD))
     slug = slug[:64]
     programme = repository.by_slug(session, slug)
     if programme is None:

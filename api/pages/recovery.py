@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, staff_page
 from api.posted import PostedForm
 from models.core.errors import NotFound
 from models.people.recovery import issue_codes
@@ -19,10 +18,9 @@ router = APIRouter(include_in_schema=False)
 @router.post("/staff/users/{user_id}/recovery-codes", response_class=HTMLResponse)
 def make_codes(user_id: str, request: Request, body: PostedForm, session: SessionDep,
                user: PageUser) -> HTMLResponse:
-    denied = deny_unless(request, user, "admin")
+    denied, _ = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    csrf.require(request, body.form().get(csrf.FIELD))
     person = session.get(StaffUser, user_id)
     if person is None:
         raise NotFound("no such person")

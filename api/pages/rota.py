@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep
-from api.pages import csrf
-from api.pages.session import PageUser, deny_unless, staff_page
+from api.pages.session import PageUser, checked_form, deny_unless, staff_page
 from api.posted import PostedForm
 from models.core.base import utcnow
 from models.core.errors import Invalid, NotFound
@@ -77,11 +76,9 @@ def _change(session: SessionDep, action: str, values: dict[str, Any], actor_id: 
 @router.post("/staff/programmes/{slug}/rota", response_class=HTMLResponse)
 def change_rota(request: Request, slug: str, body: PostedForm, session: SessionDep,
                 user: PageUser) -> Response:
-    denied = deny_unless(request, user, "admin")
+    denied, form = checked_form(request, body, user, "admin")
     if denied:
         return denied
-    form = body.form()
-    csrf.require(request, form.get(csrf.FIELD))
     action = str(form.get("action") or "")
     values = {k: str(form.get(k) or "")[:64].strip()
               for k in (*SHIFT_FIELDS, "first_day", "last_day", "row_id")}

@@ -88,6 +88,18 @@ def deny_unless(request: Request, user: StaffUser, *roles: str) -> HTMLResponse 
     return staff_page(request, "staff/denied.html", user=user, status_code=403)
 
 
+def checked_form(request: Request, body: Any, user: StaffUser,
+                 *roles: str) -> tuple[HTMLResponse | None, Any]:
+    """A staff page's POST: (the "not for your role" page, None) when her role may not, else
+    (None, the posted form) with its CSRF token checked (a wrong one raises, as csrf.require)."""
+    denied = deny_unless(request, user, *roles)
+    if denied:
+        return denied, None
+    form = body.form()
+    csrf.require(request, form.get(csrf.FIELD))
+    return None, form
+
+
 def sign_in(request: Request, response: RedirectResponse, token: str) -> RedirectResponse:
     response.set_cookie(COOKIE, token, max_age=int(LIFETIME.total_seconds()), httponly=True,
                         samesite="strict", secure=request.url.scheme == "https", path="/")
