@@ -2,7 +2,7 @@
 
 GET and HEAD requests get a read-only session: on SQLite it reads a WAL snapshot and never
 queues behind writers, so pages and API reads answer during a surge of writes
-(models/core/db.py). Other methods get a write session. Write routes commit explicitly
+(models/core/db.py); a POST route that only reads asks for one (`ReadSessionDep`). Other methods get a write session. Write routes commit explicitly
 before answering, so a client never hears "saved" for a transaction that then fails;
 anything not committed is rolled back as the route returns (`end_writes_on_return`).
 
@@ -41,6 +41,20 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_read_session() -> Iterator[Session]:
+    """A read-only session whatever the method: for POST routes that only read (the status
+    look-up by receipt, whose code must not travel in a URL). It never queues on the write
+    gate; what such a route must write (a wrong receipt counted) goes in `session_scope()`."""
+    session = new_session(read_only=True)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 
 def _ending_writes(call: Callable[..., Any]) -> Callable[..., Any]:

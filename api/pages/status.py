@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from api.deps import SessionDep, client_key
+from api.deps import ReadSessionDep, SessionDep, client_key
 from api.pages import csrf
 from api.pages.common import form_language, page, pick_language
 from api.posted import CappedText, CappedUpload
@@ -21,6 +21,7 @@ from models.applications.documents import upload_document
 from models.applications.info import answer_info
 from models.applications.public import public_status
 from models.core import ratelimit
+from models.core.db import session_scope
 from models.core.errors import AmparoError, NotFound
 
 router = APIRouter(include_in_schema=False)
@@ -71,10 +72,11 @@ def view_page(request: Request, session: Session, receipt: str, *, lang: str,
 
 def _wrong(request: Request, session: Session, lang: str) -> HTMLResponse:
     """Count the wrong code (committed even though nothing else is) and say the same thing.
-    Only unknown codes count, per client: a right receipt is always shown (issue 12)."""
+    Only unknown codes count, per client: a right receipt is always shown (issue 12). Counted
+    in a transaction of its own once the request's has ended (the status view reads only)."""
     session.rollback()
-    wait = ratelimit.miss(session, ratelimit.RECEIPT, client_key(request))
-    session.commit()
+    with session_scope() as counting:
+        wait = ratelimit.miss(counting, ratelimit.RECEIPT, client_key(request))
     if wait:
         page = entry_page(request, lang=lang, error=SLOW_DOWN, status_code=429)
         page.headers["Retry-After"] = str(wait)
@@ -88,7 +90,7 @@ def status_entry(request: Request) -> HTMLResponse:
 
 
 @router.post("/status", response_class=HTMLResponse)
-def status_view(request: Request, body: CappedText, session: SessionDep) -> HTMLResponse:
+def status_view(request: Request, body: CappedText, session: ReadSessionDep) -> HTMLResponse:
     form = body.form()
     lang = form_language(request, form)
     if not csrf.check(request, form.get(csrf.FIELD)):

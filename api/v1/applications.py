@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from api.auth import CurrentStaff, require_roles
-from api.deps import SessionDep, client_key
+from api.deps import ReadSessionDep, SessionDep, client_key
 from api.posted import CappedUpload
 from api.upload import file_bytes
 from forms.i18n import LANGUAGES, choose_language, gettext
@@ -23,6 +23,7 @@ from models.applications.schemas import ApplicationIn, SubmitResult
 from models.applications.service import submit_grouped
 from models.applications.tables import Application, Document
 from models.core import ratelimit
+from models.core.db import session_scope
 from models.core.errors import Invalid, NotFound, TooManyRequests
 from models.money import payout
 from models.people.tables import StaffUser
@@ -161,8 +162,18 @@ def public_answer(session: Session, request: Request, application: Application,
 @router.post("/status", summary="The applicant's status, by receipt",
              responses={404: {"description": "Unknown receipt"},
                         429: {"description": "Too many unknown receipts"}})
-def status(body: StatusIn, request: Request, session: SessionDep) -> dict:
-    application = by_receipt(session, request, body.receipt)
+def status(body: StatusIn, request: Request, session: ReadSessionDep) -> dict:
+    """Reads only (no turn on the write gate); a wrong receipt is counted in a transaction
+    of its own, after the read has ended."""
+    try:
+        application = info.application_by_receipt(session, body.receipt)
+    except NotFound:
+        session.rollback()
+        with session_scope() as counting:
+            wait = ratelimit.miss(counting, ratelimit.RECEIPT, client_key(request))
+        if wait:
+            raise TooManyRequests(retry_after=wait) from None
+        raise
     return public_answer(session, request, application, body.lang)
 
 

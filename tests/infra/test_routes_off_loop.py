@@ -16,7 +16,7 @@ import pytest
 from fastapi import routing
 from fastapi.dependencies.models import Dependant
 
-from api.deps import get_session
+from api.deps import get_read_session, get_session
 
 BLOCKING_WORDS = ("session", "authenticate(", "new_session", "session_scope",
                   "read_pdf_limited", "parse_upload(")
@@ -40,7 +40,7 @@ def _tree(dependant: Dependant) -> Iterator[Dependant]:
 
 
 def _opens_session(dependant: Dependant) -> bool:
-    return any(d.call is get_session for d in _tree(dependant))
+    return any(d.call in (get_session, get_read_session) for d in _tree(dependant))
 
 
 def _async_callables(route: Any) -> Iterator[tuple[str, Dependant]]:
