@@ -43,6 +43,7 @@ class World:
     house_id: str = ""
     receipts: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    client_cpu: float = 0.0  # CPU seconds the load client used during the run
 
     def remember(self, answer: dict[str, Any]) -> None:
         for key, seen in (("receipt", self.receipts), ("id", self.ids)):
