@@ -30,19 +30,27 @@ os.environ.pop("AMPARO_DATABASE_URL", None)
 pytest_plugins = ["tests.support.fixtures"]
 
 
-def _use_database(url: str) -> None:
-    from models.core.migrate import upgrade
+def _point_at(url: str) -> None:
+    """Point the settings at `url`, a database already at the migrations' heads."""
     from models.core.settings import reset_settings
 
     os.environ["AMPARO_DATABASE_URL"] = url
     reset_settings()
+
+
+def _use_database(url: str) -> None:
+    """Point the settings at `url` and run the migrations on it."""
+    from models.core.migrate import upgrade
+
+    _point_at(url)
     upgrade(url)
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'amparo.db'}"
-    _use_database(url)
+    from tests.support.templates import sqlite_copy
+    url = sqlite_copy(tmp_path / "amparo.db")  # a copy of a database the migrations built
+    _point_at(url)
     yield url
     os.environ.pop("AMPARO_DATABASE_URL", None)
     from models.core.settings import reset_settings
@@ -51,9 +59,9 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def postgres_url(postgres_server, request) -> Iterator[str]:  # noqa: ANN001
-    name = "t_" + os.urandom(6).hex()
-    url = postgres_server.create_database(name)
-    _use_database(url)
+    from tests.support.templates import postgres_copy
+    url = postgres_copy(postgres_server, "t_" + os.urandom(6).hex())  # the migrated template
+    _point_at(url)
     yield url
     os.environ.pop("AMPARO_DATABASE_URL", None)
     from models.core.settings import reset_settings
@@ -72,6 +80,20 @@ def session(sqlite_url: str):  # noqa: ANN201
     s = new_session()
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    """argon2 at its cheapest in this process: hundreds of staff are made per run and no test
+    here is about the hash's cost (tests/core/test_password_hasher.py checks the product's
+    parameters; the servers the end-to-end tests start hash at full cost)."""
+    from argon2 import PasswordHasher
+
+    import models.people.service as people
+    real = people._hasher
+    people._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    people._hasher = real
 
 
 @pytest.fixture(scope="session")
