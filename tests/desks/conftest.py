@@ -2,23 +2,20 @@
 shared by the day-in-the-life tests of every role, and a browser sign-in for its staff.
 
 Each test makes its own cases (through the public form or the API), so tests do not depend on
-one another's order. A TOTP code is accepted once: `sign_in_page` waits for the next time step
-when the same person signs in twice within 30 s.
+one another's order. A TOTP code is accepted once: `sign_in_page` sends a code of a time step
+not yet used (tests/support/totp.py).
 """
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyotp
 import pytest
 
 from tests.e2e.harness import Deployment, base_env, deploy
 from tests.support.fake_stripe import FakeStripe
 from tests.support.smtp import SmtpSink
-
-_LAST_STEP: dict[str, int] = {}
+from tests.support.totp import unspent_code
 
 
 @pytest.fixture(scope="session")
@@ -49,12 +46,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory, desk_stripe: FakeStripe,
 
 def fresh_code(dep: Deployment, email: str) -> str:
     """A code of a time step this person has not used in this session of tests."""
-    step = int(time.time() // 30)
-    if _LAST_STEP.get(email, -1) >= step:
-        time.sleep(30.5 - time.time() % 30)
-        step = int(time.time() // 30)
-    _LAST_STEP[email] = step
-    return pyotp.TOTP(dep.staff[email].totp).now()
+    return unspent_code(dep.staff[email].totp)
 
 
 def sign_in_page(page, dep: Deployment, email: str, *, lang: str | None = None) -> None:  # noqa: ANN001
@@ -70,5 +62,4 @@ def sign_in_page(page, dep: Deployment, email: str, *, lang: str | None = None) 
         page.wait_for_load_state()
         if "/staff/login" not in page.url:
             return
-        _LAST_STEP[email] = int(time.time() // 30)
     raise AssertionError(f"{email} could not sign in")

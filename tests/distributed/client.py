@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pyotp
+
+from tests.support.totp import unspent_code
 
 STAFF_PASSWORD = "test-password-not-real-0123"
 
@@ -47,19 +48,10 @@ def seed_programme() -> None:
         ensure_programme(session, demo_programme())
 
 
-_SPENT: dict[str, int] = {}  # secret -> the last time step whose code this process sent
-
-
 def fresh_code(secret: str) -> str:
-    """A TOTP code not sent before: a code is accepted once (issue 12), so a second login of
-    the same person within one 30-s step waits for the next step."""
-    totp = pyotp.TOTP(secret)
-    step = int(time.time() // totp.interval)
-    if _SPENT.get(secret, -1) >= step:
-        time.sleep((step + 1) * totp.interval - time.time() + 0.2)
-        step = int(time.time() // totp.interval)
-    _SPENT[secret] = step
-    return totp.at(step * totp.interval)
+    """A TOTP code not sent before: a code is accepted once (issue 12); see
+    tests/support/totp.py."""
+    return unspent_code(secret)
 
 
 class AmparoClient:

@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-import pyotp
 
 from tests.e2e.harness import Deployment, grant_application, wait_for
 from tests.support.load import CSRF
+from tests.support.totp import unspent_code
 
 COORDINATOR = "shelter@demo.amparo.invalid"
 CASEWORKER = "caseworker@demo.amparo.invalid"
@@ -148,7 +148,7 @@ def page_session(url: str, email: str, password: str, totp: str, target: str) ->
         assert token, "no CSRF token on the login page"
         r = c.post("/staff/login", data={"csrf_token": token.group(1), "email": email,
                                          "password": password, "next": target,
-                                         "otp": pyotp.TOTP(totp).now()})
+                                         "otp": unspent_code(totp)})
         assert r.status_code == 303, (r.status_code, email)
         cookie = c.cookies.get("amparo_staff")
     assert cookie, "no session cookie"
