@@ -104,8 +104,11 @@ class ServerProcess:
         except ProcessLookupError:
             pass
 
-    def stop(self, grace: float = 15.0) -> None:
-        """SIGTERM, then SIGKILL after `grace` seconds."""
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM, then SIGKILL after `grace` seconds. A test's server is thrown away
+        afterwards; an idle one is down in a second or two, but one whose flow runner is
+        still starting holds `amparo serve` for the runner's whole stop grace (35 s), which
+        no test needs to sit through."""
         if self.proc is None:
             return
         if self.proc.poll() is None:
@@ -141,7 +144,7 @@ class ServerProcess:
         return found
 
     def restart(self) -> "ServerProcess":
-        self.stop()
+        self.stop(grace=15.0)  # the same server comes back: let it finish what is in hand
         return self.start()
 
     def log_text(self) -> str:
