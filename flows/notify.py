@@ -35,6 +35,7 @@ MAIL = {"review": "A case needs your review", "default": "A case needs your atte
 REVIEW = MAIL["review"]
 SUBJECTS = {
     "panel_review": REVIEW, "fast_track_review": REVIEW, "visa_review": REVIEW,
+    "fast_track_widened": REVIEW,
     "shelter_matching": "A case needs a safe place",
     "info_answered": "An applicant answered a question",
     "review_reminder": "Reminder: a case is waiting for your vote",

@@ -55,7 +55,11 @@ def sweep_waiting_clocks(*, session: Session, now: datetime) -> dict[str, int]:
     """Every wait past half its time: remind once; past its end: escalate once."""
     since = now - timedelta(hours=shortest_half_hours(repo.programmes(session)))
     counts = {"clock_reminded": 0, "clock_escalated": 0}
-    for wait in _waits(session, since):
+    waits = [w for w in _waits(session, since) if now >= w.half_at]
+    reminded_already = repo.reminded_waits(session, [w.subject_id for w in waits])
+    for wait in waits:
+        if now < wait.due_at and (wait.subject_id, wait.clock, wait.started_at) in reminded_already:
+            continue  # nothing to do before its end: no lock, no row read
         reminded, escalated = _advance(session, wait, now)
         counts["clock_reminded"] += reminded
         counts["clock_escalated"] += escalated

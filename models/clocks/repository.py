@@ -7,6 +7,7 @@ from sqlalchemy import and_, exists
 from sqlmodel import Session, col, select
 
 from models.applications.tables import Application, FollowUp
+from models.core.base import as_utc
 from models.clocks.rules import WAITING_STATUSES
 from models.clocks.tables import WaitingClock
 from models.money.tables import Disbursement
@@ -65,6 +66,18 @@ def clock_row(session: Session, *, subject: str, subject_id: str, state: str,
     return session.exec(select(WaitingClock).where(
         WaitingClock.subject == subject, WaitingClock.subject_id == subject_id,
         WaitingClock.state == state, WaitingClock.started_at == started_at)).first()
+
+
+def reminded_waits(session: Session, subject_ids: list[str]) -> set[tuple[str, str, datetime]]:
+    """(subject id, clock, start) of the waits among these subjects already reminded."""
+    found: set[tuple[str, str, datetime]] = set()
+    for i in range(0, len(subject_ids), 500):  # SQLite's bound-parameter limit
+        rows = session.exec(select(WaitingClock.subject_id, WaitingClock.state,
+                                   WaitingClock.started_at).where(
+            col(WaitingClock.subject_id).in_(subject_ids[i:i + 500]),
+            col(WaitingClock.reminded_at).is_not(None))).all()
+        found.update((sid, state, as_utc(at)) for sid, state, at in rows)
+    return found
 
 
 def clocks_of(session: Session, application_id: str) -> list[WaitingClock]:

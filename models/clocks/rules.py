@@ -21,6 +21,8 @@ BY_KIND: dict[str, dict[str, str]] = {
 }
 WAITING_STATUSES = tuple(sorted(set(FRONT) | {s for m in BY_KIND.values() for s in m}))
 WAITS_FOR_APPLICANT = frozenset({"needs_info"})
+# Programme clocks that are not a waiting state's: the on-call window (models/reviews/reach.py).
+NOT_WAITS = frozenset({"on_call"})
 
 # Who is reminded at half time; the escalation goes to them and to the admins (and the
 # panel's chair for grants, models/reviews/alerts.py).
@@ -46,6 +48,7 @@ def clock_hours(programme: Programme | None, clock: str) -> int:
 
 def shortest_half_hours(programmes: list[Programme]) -> float:
     """The earliest any reminder can fall due: half the shortest clock of any programme."""
-    hours = [clock_hours(p, c) for p in programmes for c in DEFAULT_CLOCK_HOURS] \
-        or list(DEFAULT_CLOCK_HOURS.values())
+    clocks = [c for c in DEFAULT_CLOCK_HOURS if c not in NOT_WAITS]
+    hours = [clock_hours(p, c) for p in programmes for c in clocks] \
+        or [DEFAULT_CLOCK_HOURS[c] for c in clocks]
     return min(hours) / 2

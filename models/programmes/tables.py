@@ -15,6 +15,7 @@ DEFAULT_CLOCK_HOURS = {
     "triage": 24, "needs_info": 168, "matching": 48, "held": 24, "confirmed": 72,
     "visa_documents": 336, "visa_lodged": 720, "visa_appointment": 336, "visa_granted": 168,
     "visa_refused": 168, "visa_travel": 336, "money_unsent": 72, "follow_up": 168,
+    "on_call": 4,  # a fast-track case's hours with the on-call reviewers only (reviews/reach.py)
 }
 DEFAULT_DUPLICATE_WINDOW_DAYS = 365
 DEFAULT_RISK_WEIGHTS = {

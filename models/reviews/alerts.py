@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from models.applications.repository import staff_with_role
 from models.applications.tables import Application
 from models.core import audit, outbox
 from models.core.base import as_utc
@@ -21,10 +22,12 @@ from models.people.tables import StaffUser
 from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
-from models.reviews.reach import reach
+from models.reviews.reach import reach, reach_all
 
 NOTICE_FLOW = outbox.NOTICE_FLOW
 REMINDER, ESCALATED, STUCK = "review_reminder", "review_escalated", "review_stuck"
+WIDENED = "fast_track_widened"  # a fast-track case open to the whole panel (reach.py)
+FIRST_CALL = "fast_track_review"  # routing's notice (models/applications/routing.py)
 
 
 def _notify(session: Session, *, kind: str, users: list[StaffUser], application: Application) -> int:
@@ -77,10 +80,40 @@ def flag_if_stuck(session: Session, application: Application) -> bool:
     return True
 
 
+def tell_if_widened(session: Session, application: Application,
+                    now: datetime | None = None) -> int:
+    """A fast-track case that fell back to the whole panel (reach.py): each member who may
+    now vote, has not voted and was not told yet hears of it (once); audited when anyone is."""
+    if application.track != "fast_track" or application.status != "in_review":
+        return 0
+    programme = programme_as_routed(session, application)
+    found = reach(session, application, programme, now) if programme else None
+    if found is None or not found.fallback:
+        return 0
+    skip = {v.reviewer_id for v in repo.votes_for(session, application.id)}
+    skip |= repo.told_about(session, application.id, (FIRST_CALL, WIDENED))
+    users = [u for u in (session.get(StaffUser, uid) for uid in found.voters if uid not in skip)
+             if u is not None]
+    sent = _notify(session, kind=WIDENED, users=users, application=application)
+    if sent:
+        audit.record(session, actor="system", action="review.widened", entity="application",
+                     entity_id=application.id, data={"told": sent, "needed": found.needed})
+    return sent
+
+
 def flag_stuck_reviews(*, session: Session, now: datetime) -> int:
     """The sweeper's pass: cases that lost their way to a decision since the last vote
-    (a reviewer disabled, a panel emptied). Votes and routing flag at once already."""
-    return sum(flag_if_stuck(session, app) for app in repo.clocks_running(session))
+    (a reviewer disabled, a panel emptied) are flagged; fast-track cases that opened to the
+    whole panel (the on-call window over) are told to it. Votes and routing act at once."""
+    cases = [(app, programme_as_routed(session, app)) for app in repo.clocks_running(session)
+             if app.kind == "grant"]
+    found = reach_all(session, [(a, p) for a, p in cases if p is not None], now)
+    for app, _ in cases:
+        if app.id in found and found[app.id].fallback:
+            tell_if_widened(session, app, now)
+    # Only the unreachable ones are looked at again (and told, once) by `flag_if_stuck`.
+    return sum(flag_if_stuck(session, app) for app, _ in cases
+               if app.id in found and not found[app.id].reachable)
 
 
 def clock_hours(programme: Programme, application: Application) -> int:
@@ -90,10 +123,10 @@ def clock_hours(programme: Programme, application: Application) -> int:
 
 
 def send_half_time_reminders(*, session: Session, now: datetime) -> int:
-    """At 50% of a decision clock, remind the reviewers who have not voted (once per case)."""
+    """At 50% of a decision clock, remind who decides it and has not yet (once per case)."""
     reminded = 0
     for candidate in repo.clocks_running(session):
-        if candidate.reminder_sent_at is not None or candidate.kind != "grant":
+        if candidate.reminder_sent_at is not None or candidate.kind not in ("grant", "visa"):
             continue
         programme = programme_as_routed(session, candidate)
         assert programme is not None  # a foreign key
@@ -105,10 +138,18 @@ def send_half_time_reminders(*, session: Session, now: datetime) -> int:
             continue
         app.reminder_sent_at = now
         session.add(app)
-        _notify(session, kind=REMINDER, application=app,
-                users=reviewers_of(session, app, pending_only=True))
+        _notify(session, kind=REMINDER, application=app, users=_deciders(session, app))
         reminded += 1
     return reminded
+
+
+def _deciders(session: Session, application: Application) -> list[StaffUser]:
+    """Who is reminded: the reviewers yet to vote (grants), every active visa officer (a visa
+    request's review is the officers' desk)."""
+    if application.kind == "visa":
+        return [u for u in (session.get(StaffUser, uid)
+                            for uid in staff_with_role(session, "visa_officer")) if u]
+    return reviewers_of(session, application, pending_only=True)
 
 
 def escalate_overdue(*, session: Session, now: datetime) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from models.applications.tables import Application
+from models.core.notices import Notice
 from models.people.tables import Panel, PanelMember, StaffUser
 from models.reviews.tables import Vote
 
@@ -64,6 +65,23 @@ def decisions_of(session: Session, reviewer_id: str) -> dict[str, str]:
 def recused_ids(session: Session, reviewer_id: str) -> set[str]:
     return set(session.exec(select(Vote.application_id).where(
         Vote.reviewer_id == reviewer_id, Vote.decision == "recuse")).all())
+
+
+def told_about(session: Session, application_id: str, kinds: tuple[str, ...]) -> set[str]:
+    """Who already had a notice of these kinds about this case."""
+    return set(session.exec(select(Notice.recipient_id).where(
+        Notice.application_id == application_id, col(Notice.kind).in_(kinds))).all())
+
+
+def votes_of_cases(session: Session, application_ids: list[str]) -> dict[str, dict[str, str]]:
+    """application id -> {reviewer id: her current decision}, for many cases at once."""
+    out: dict[str, dict[str, str]] = {}
+    for i in range(0, len(application_ids), 500):  # SQLite's bound-parameter limit
+        rows = session.exec(select(Vote.application_id, Vote.reviewer_id, Vote.decision).where(
+            col(Vote.application_id).in_(application_ids[i:i + 500]))).all()
+        for application_id, reviewer_id, decision in rows:
+            out.setdefault(application_id, {})[reviewer_id] = decision
+    return out
 
 
 def reviewer_panels(session: Session, reviewer_id: str) -> list[tuple[Panel, PanelMember]]:

@@ -27,7 +27,7 @@ from models.programmes.service import programme_as_routed
 from models.programmes.tables import Programme
 from models.reviews import repository as repo
 from models.reviews.tables import Vote
-from models.reviews.alerts import flag_if_stuck
+from models.reviews.alerts import flag_if_stuck, tell_if_widened
 from models.reviews.reach import may_vote
 from models.reviews.tally import (APPROVE, APPROVED, DECISIONS, RECUSE, Ballot, Outcome,
                                   tally)
@@ -145,8 +145,9 @@ def cast_vote(*, session: Session, application_id: str, reviewer: StaffUser, dec
     outcome = _tally(session, application, programme)
     if outcome.decided:
         _decide(session, application, outcome)
-    elif decision == RECUSE:
-        flag_if_stuck(session, application)  # told now, not when the clock breaks
+    else:  # told now, not when the clock breaks: no way left, or the whole panel's turn
+        flag_if_stuck(session, application)
+        tell_if_widened(session, application)
     return VoteResult(vote_id=vote.id, decision=decision, status=application.status,
                       decided=outcome.decided, decided_amount_minor=application.decided_amount_minor)
 

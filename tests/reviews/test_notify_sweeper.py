@@ -153,6 +153,21 @@ class TestSweeperSteps:
         rows = db.exec(select(Dispatch).where(Dispatch.flow == "send-notices")).all()
         assert len(rows) == 2
 
+    def test_a_visa_request_reminds_the_officers_at_half_time(self, db: Session) -> None:
+        """Issue 18: every waiting state has its reminder; a visa request in review used to
+        get only the escalation at the end of its clock."""
+        prog = f.programme(db)
+        officers = [f.staff(db, role="visa_officer")[0] for _ in range(2)]
+        f.staff(db, role="reviewer")  # not hers to decide: not reminded
+        f.application(db, prog=prog, kind="visa", track=None, risk_level="critical",
+                      due_in=timedelta(hours=24))
+        db.commit()
+        now = utcnow()
+        assert sweeper.run_steps(now + timedelta(hours=11))["review_reminders"] == {"reminded": 0}
+        assert sweeper.run_steps(now + timedelta(hours=13))["review_reminders"] == {"reminded": 1}
+        assert {n.recipient_id for n in self._notices(db, "review_reminder")} == \
+            {o.id for o in officers}
+
     def test_escalation_when_clock_runs_out(self, db: Session) -> None:
         app, (chair, _, _), admin = self._case(db)
         later = utcnow() + timedelta(hours=73)
