@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text
+from sqlalchemy import Text, event
 from sqlalchemy import select as core_select
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.core.base import as_utc, time_field, utcnow
@@ -88,19 +89,59 @@ class Event:
 
 
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: str,
-           data: dict[str, Any] | None = None) -> int:
-    """Append one event in the caller's transaction; returns its sequence number."""
-    return record_many(session, [Event(actor, action, entity, entity_id, data)])[0]
+           data: dict[str, Any] | None = None) -> None:
+    """Append one event to the caller's transaction (written as it commits)."""
+    record_many(session, [Event(actor, action, entity, entity_id, data)])
 
 
-def record_many(session: Session, events: list[Event]) -> list[int]:
-    """Append events in order, in the caller's transaction; their sequence numbers.
+# Appends wait for the transaction's commit: the head row is locked only from then on, so
+# concurrent writers queue on it for a commit's time, not for the whole transaction. On
+# PostgreSQL a flow's chunk of 16 cases held it for seconds while it did the cases' work,
+# and intake and the express lane waited on it (docs/benchmarks.md, "Surge").
+_PENDING = "amparo_audit_pending"
 
-    Writes go straight to the session's connection, past the identity map: nothing loads the
-    head or an event as an object before appending (`verify` reads in a session of its own).
-    The head is read and moved once for all of them (intake's group commit appends many).
-    """
-    session.flush()  # as the ORM select's autoflush did: pending work before the head lock
+
+def record_many(session: Session, events: list[Event]) -> None:
+    """Append events in order to the caller's transaction: they are chained and written
+    just before it commits (nothing if it rolls back). Inside a savepoint they are written
+    at once, so that rolling the savepoint back takes them back too."""
+    session.connection()  # the events belong to this transaction: begin it if need be
+    session.info.setdefault(_PENDING, []).extend(events)
+    if session.in_nested_transaction():
+        write_pending(session)
+
+
+def write_pending(session: Session) -> None:
+    """Chain and write the events this transaction recorded so far (done at commit)."""
+    events = session.info.pop(_PENDING, None)
+    if events:
+        _append(session, events)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _on_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _on_read(state: Any) -> None:
+    """A query of the chain in the same transaction sees its own events (read your writes)."""
+    if state.session.info.get(_PENDING) and any(
+            m.class_ in (AuditEvent, AuditHead) for m in state.all_mappers):
+        write_pending(state.session)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _on_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the transaction is over: what it did not write is gone
+        session.info.pop(_PENDING, None)
+
+
+def _append(session: Session, events: list[Event]) -> None:
+    """Writes go straight to the session's connection, past the identity map: nothing loads
+    the head or an event as an object (`verify` reads in a session of its own). The head is
+    read and moved once for all of them (intake's group commit appends many)."""
+    session.flush()  # pending ORM work first, as before
     conn = session.connection()
     head = conn.execute(_READ_HEAD).first()  # FOR UPDATE: appends serialise on PostgreSQL
     prev_seq, prev_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
@@ -116,14 +157,11 @@ def record_many(session: Session, events: list[Event]) -> list[int]:
                      "entity": ev.entity, "entity_id": ev.entity_id, "data": payload,
                      "prev_hash": prev_hash, "hash": digest, "key_id": key_id})
         prev_seq, prev_hash = seq, digest
-    if not rows:
-        return []
     conn.execute(_EVENT.insert(), rows)
     if head is None:
         conn.execute(_HEAD.insert(), {"id": 1, "seq": prev_seq, "hash": prev_hash})
     else:
         conn.execute(_MOVE_HEAD, {"seq": prev_seq, "hash": prev_hash})
-    return [row["seq"] for row in rows]
 
 
 @dataclass
