@@ -28,6 +28,7 @@ from bench.surge_probe import percentile
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TIMEOUT_S = 30.0
+KEEPALIVE_S = 3.0  # below the server's keep-alive timeout (uvicorn: 5 s)
 
 
 def client(base_url: str, address: str, *, timeout: float = TIMEOUT_S,
@@ -35,7 +36,11 @@ def client(base_url: str, address: str, *, timeout: float = TIMEOUT_S,
     """An async client whose connections leave from `address` (a 127.x.y.z)."""
     transport = httpx.AsyncHTTPTransport(
         local_address=address,
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections))
+        # An idle connection is dropped before uvicorn's keep-alive timeout (5 s) closes it:
+        # with both at 5 s a request can leave just as the server closes, and comes back as
+        # a ReadError (seen with people thinking 2 s between actions, on the bare app too).
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                            keepalive_expiry=KEEPALIVE_S))
     return httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout,
                              follow_redirects=False)
 
