@@ -17,8 +17,8 @@ from models.applications.messages import post_message
 from models.applications.repository import staff_with_role
 from models.applications.tables import Application, FollowUp
 from models.clocks import repository as repo
-from models.clocks.rules import (REMIND_ROLES, WAITS_FOR_APPLICANT, clock_for, clock_hours,
-                                 shortest_half_hours)
+from models.clocks.rules import (REMIND_ROLES, WAITS_FOR_APPLICANT, clock_for,
+                                 shortest_half_hours, wait_hours)
 from models.clocks.tables import WaitingClock
 from models.core import audit, outbox
 from models.core.base import as_utc
@@ -94,7 +94,7 @@ def _wait(session: Session, rules: dict[tuple[str, int | None], Programme | None
     key = (app.programme_id, app.programme_version)
     if key not in rules:
         rules[key] = programme_as_routed(session, app)
-    hours = clock_hours(rules[key], clock)
+    hours = wait_hours(rules[key], clock, app.risk_level)
     return Wait(subject, subject_id, app, clock, as_utc(started_at), hours)  # type: ignore[arg-type]
 
 

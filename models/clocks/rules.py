@@ -23,6 +23,8 @@ WAITING_STATUSES = tuple(sorted(set(FRONT) | {s for m in BY_KIND.values() for s 
 WAITS_FOR_APPLICANT = frozenset({"needs_info"})
 # Programme clocks that are not a waiting state's: the on-call window (models/reviews/reach.py).
 NOT_WAITS = frozenset({"on_call"})
+# The waits a critical case's cap shortens (the embassy's and her journey's are not ours to hurry).
+CRITICAL_CAPPED = frozenset({"triage", "needs_info", "matching", "held", "money_unsent"})
 
 # Who is reminded at half time; the escalation goes to them and to the admins (and the
 # panel's chair for grants, models/reviews/alerts.py).
@@ -44,6 +46,17 @@ def clock_hours(programme: Programme | None, clock: str) -> int:
     """The hours of this clock in the programme's rules, else the default."""
     custom = (programme.clock_hours or {}) if programme is not None else {}
     return int(custom.get(clock) or DEFAULT_CLOCK_HOURS[clock])
+
+
+def wait_hours(programme: Programme | None, clock: str, risk_level: str | None) -> int:
+    """The hours this case may wait here: the clock's, and for a critical case at most the
+    programme's `critical_waits` on the waits the fund or she ends within hours (her silence
+    on a question, triage, a bed, a hold, unsent money) — a week's silence from someone in
+    danger is not a week to wait before anyone calls her."""
+    hours = clock_hours(programme, clock)
+    if risk_level == "critical" and clock in CRITICAL_CAPPED:
+        return min(hours, clock_hours(programme, "critical_waits"))
+    return hours
 
 
 def shortest_half_hours(programmes: list[Programme]) -> float:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from models.applications.tables import Application
-from models.clocks.rules import clock_for, clock_hours
+from models.clocks.rules import clock_for, wait_hours
 from models.core.base import as_utc, utcnow
 from models.desks import work
 from models.reviews.queue import remaining_seconds, review_queue
@@ -64,7 +64,7 @@ def waiting_clock(session: Session, app: Application, clock: str | None, since: 
     start = as_utc(since)
     if clock is None or start is None:
         return None
-    hours = clock_hours(session.get(Programme, app.programme_id), clock)
+    hours = wait_hours(session.get(Programme, app.programme_id), clock, app.risk_level)
     return int((start + timedelta(hours=hours) - now).total_seconds())
 
 

@@ -16,6 +16,7 @@ DEFAULT_CLOCK_HOURS = {
     "visa_documents": 336, "visa_lodged": 720, "visa_appointment": 336, "visa_granted": 168,
     "visa_refused": 168, "visa_travel": 336, "money_unsent": 72, "follow_up": 168,
     "on_call": 4,  # a fast-track case's hours with the on-call reviewers only (reviews/reach.py)
+    "critical_waits": 24,  # a critical case's longest wait of the fund's or hers (clocks/rules.py)
 }
 DEFAULT_DUPLICATE_WINDOW_DAYS = 365
 DEFAULT_RISK_WEIGHTS = {

@@ -106,6 +106,28 @@ def test_needs_info_reminds_her_on_her_status_page(sqlite_url: str) -> None:
         assert len(reminders) == 1 and "still waiting for your answer" in reminders[0]["text"]
 
 
+def test_a_critical_case_never_waits_a_week_for_her_answer(sqlite_url: str) -> None:
+    """Issue 18: her silence on a question ran the needs_info clock's 168 h whatever her risk;
+    a critical case's own waits stop at the programme's `critical_waits` (24 h); the embassy's
+    waits keep theirs."""
+    with session_scope() as s:
+        _staff(s)
+        silent = _case(s, kind="grant", status="needs_info")
+        lodged = _case(s, kind="visa", status="lodged")
+        _case(s, kind="grant", status="needs_info")  # high risk: the clock's own 168 h
+        for app in (silent, lodged):
+            app.risk_level = "critical"
+            s.add(app)
+        silent_id = silent.id
+    assert _sweep(T0 + timedelta(hours=12)) == {"clock_reminded": 1, "clock_escalated": 0}
+    assert _sweep(T0 + timedelta(hours=24)) == {"clock_reminded": 0, "clock_escalated": 1}
+    with new_session() as s:
+        [row] = s.exec(select(WaitingClock)).all()
+        assert row.application_id == silent_id  # the lodged visa and the calm case: not yet
+        assert row.due_at.replace(tzinfo=timezone.utc) == T0 + timedelta(hours=24)
+    assert _sweep(T0 + timedelta(hours=84))["clock_reminded"] == 1  # the calm one, at 168 / 2
+
+
 def test_the_programme_sets_each_clock(sqlite_url: str) -> None:
     with session_scope() as s:
         _staff(s)
