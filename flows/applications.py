@@ -20,6 +20,7 @@ from models.applications.service import PROCESS_FLOW
 from models.core import outbox
 from models.core.db import session_scope
 
+from flows import handover
 from flows.lanes import give_way_to_critical
 from flows.notify import mail_notices
 
@@ -98,8 +99,14 @@ def route_applications(ids: list[str]) -> dict[str, int]:
 
 @flow(name="process-applications")
 def process_applications(ids: list[str]) -> dict[str, dict[str, int]]:
-    """Outbox flow `process-application`: takes application ids, never personal data."""
-    return _pipeline(ids, as_task=True)
+    """Outbox flow `process-application`: takes application ids, never personal data.
+    On a worker it then takes on the newer rows of its flow (flows/handover.py)."""
+    done = _pipeline(ids, as_task=True)
+    for more in handover.take_on(PROCESS_FLOW, lambda more: _pipeline(more, as_task=True)):
+        for step, counts in more.items():
+            for outcome, count in counts.items():
+                done[step][outcome] = done[step].get(outcome, 0) + count
+    return done
 
 
 def process_directly(ids: list[str]) -> dict[str, dict[str, int]]:

@@ -39,8 +39,9 @@ RECORDED = {"process-application"}  # run again by a flow after the express lane
 RECORD_PRIORITY = EXPRESS_MAX_PRIORITY + 1  # the main lane's most urgent: its run is cheap
 
 
-# Distributed: each run handed over costs a process start on a worker (~2-4 s of CPU here),
-# so the main and notices lanes gather rows between runs (flows/handover.py).
+# Distributed: each run handed over costs a process start on a worker (~4-5 s of CPU here),
+# so the main and notices lanes gather rows while their last run is busy, and a run takes on
+# newer rows itself (flows/handover.py).
 GATHER_S = 2.0
 
 
@@ -199,7 +200,7 @@ class Dispatcher:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            if self._gathers() and handover.last_run_waiting():
+            if self._gathers() and handover.last_run_busy():
                 self._stop.wait(GATHER_S)  # the rows gather in the outbox meanwhile
                 continue
             try:

@@ -110,22 +110,22 @@ def test_a_critical_case_is_routed_while_the_main_lane_is_mid_run(flow_runs,
         express.stop()
 
 
-def test_a_distributed_lane_hands_over_its_next_run_once_the_last_left_the_queue(
+def test_a_distributed_lane_hands_over_its_next_run_once_the_last_is_over(
         flow_runs, monkeypatch) -> None:
-    """Back-pressure (flows/handover.py): while the last run waits for a worker, rows gather
-    in the outbox; then one run takes them all."""
+    """Back-pressure (flows/handover.py): while the last run is queued or running, rows
+    gather in the outbox; then one run takes them all."""
     from models.core.settings import get_settings
 
     if get_settings().mode != "distributed":
         pytest.skip("the embedded lanes run flows in process")
-    answers = iter([True, True])  # the last run is queued twice, then has started
+    answers = iter([True, True])  # the last run is busy twice, then is over
     checks: list[bool] = []
 
     def waiting() -> bool:
         checks.append(next(answers, False))
         return checks[-1]
 
-    monkeypatch.setattr(dispatch.handover, "last_run_waiting", waiting)
+    monkeypatch.setattr(dispatch.handover, "last_run_busy", waiting)
     monkeypatch.setattr(dispatch, "GATHER_S", 0.01)
     ids = [_submit("medium", 40 + i) for i in range(3)]
     main = dispatch.Dispatchers().lanes[0].start()
