@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PREFECT_YAML = ROOT / "prefect.yaml"
 POOL = "amparo"
 POOL_TYPE = "process"
+# The pool's queues, most urgent first (Prefect's priority 1 is the highest): workers take
+# routing and the rest before staff e-mails, which a surge makes by the thousand.
+QUEUES = {"default": 1, "notices": 10}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class DeploymentSpec:
     name: str
     entrypoint: str  # flows/<module>.py:<function>
     pool: str = POOL
+    queue: str = "default"
     description: str = ""
     tags: tuple[str, ...] = ()
     interval: float | None = None
@@ -54,6 +58,7 @@ def read_specs(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
         specs.append(DeploymentSpec(
             name=item["name"], entrypoint=item["entrypoint"],
             pool=(item.get("work_pool") or {}).get("name", POOL),
+            queue=(item.get("work_pool") or {}).get("work_queue_name", "default"),
             description=item.get("description", ""), tags=tuple(item.get("tags", [])),
             interval=schedule.get("interval"), cron=schedule.get("cron"),
             parameters=item.get("parameters") or {}))
@@ -74,6 +79,7 @@ def _load(spec: DeploymentSpec) -> Any:
 
 def _to_deployment(spec: DeploymentSpec, flow: Any) -> Any:
     kwargs: dict[str, Any] = {"name": spec.name, "description": spec.description,
+                              "work_queue_name": spec.queue,
                               "tags": list(spec.tags), "parameters": spec.parameters}
     if spec.interval:
         kwargs["interval"] = spec.interval
@@ -94,6 +100,14 @@ async def ensure_work_pool(name: str = POOL, pool_type: str = POOL_TYPE) -> None
             await client.create_work_pool(WorkPoolCreate(name=name, type=pool_type))
         except ObjectAlreadyExists:
             pass
+        for queue, priority in QUEUES.items():
+            try:
+                await client.create_work_queue(name=queue, priority=priority,
+                                               work_pool_name=name)
+            except ObjectAlreadyExists:
+                await client.update_work_queue(
+                    (await client.read_work_queue_by_name(queue, work_pool_name=name)).id,
+                    priority=priority)
 
 
 def deploy_all(specs: list[DeploymentSpec] | None = None) -> list[str]:

@@ -79,9 +79,11 @@ class PrefectStack:
         return proc.stdout
 
     def start_worker(self, amparo_env: dict[str, str], pool: str = "amparo",
-                     limit: int | None = None) -> ServerProcess:
+                     limit: int | None = None, queues: list[str] | None = None
+                     ) -> ServerProcess:
         """A process worker; its flow runs inherit `amparo_env` (database, keys, Stripe...).
-        `limit`: at most this many flow runs (processes) at once."""
+        `limit`: at most this many flow runs (processes) at once; `queues`: only these of
+        the pool's work queues (all by default)."""
         health = free_port()
         env = {**amparo_env, **self.env, "PREFECT_WORKER_WEBSERVER_PORT": str(health)}
         n = len(self.workers) + 1
@@ -89,7 +91,8 @@ class PrefectStack:
                             command=[str(BIN / "prefect"), "worker", "start", "--pool", pool,
                                      "--type", "process", "--with-healthcheck",
                                      "--name", f"test-worker-{n}",
-                                     *(["--limit", str(limit)] if limit else [])],
+                                     *(["--limit", str(limit)] if limit else []),
+                                     *[arg for q in queues or [] for arg in ("-q", q)]],
                             health_path="/health", timeout=SERVER_START_TIMEOUT)
         self.workers.append(worker)
         return worker

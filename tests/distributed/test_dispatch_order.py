@@ -140,6 +140,12 @@ class TestDeploymentsCoverEveryFlow:
         assert built["sweep"].schedules and not built["process-applications"].schedules
         assert all(d.name == name for name, d in built.items())
 
+    def test_staff_e_mails_wait_on_a_queue_after_routing(self) -> None:
+        queues = {s.name: s.queue for s in deploy.read_specs()}
+        assert queues["send-notices"] == "notices"
+        assert {q for name, q in queues.items() if name != "send-notices"} == {"default"}
+        assert deploy.QUEUES["default"] < deploy.QUEUES["notices"]  # 1 is Prefect's first
+
 
 class TestLanesGiveWay:
     """In one runner process: critical work first, then routing, then ordinary e-mails."""
