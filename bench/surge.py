@@ -159,7 +159,8 @@ def measure(stack: EmbeddedStack, bodies: list[tuple[str, dict]], concurrency: i
     with MemorySampler(stack.pids) as memory:
         load = submit_all(urls, [b for _, b in bodies], concurrency=concurrency,
                           headers_for=lambda i: {"Idempotency-Key": f"surge-{i:08d}-key"})
-        routed_at = wait_routed(db, len(bodies) + 1, drain_timeout)
+        # every accepted application (one refused by the API would be waited for in vain)
+        routed_at = wait_routed(db, len(load.latencies) + len(warm.latencies), drain_timeout)
         # the critical cases submitted in the middle of the surge (40% to 60% of it)
         middle = range(int(len(bodies) * 0.4), int(len(bodies) * 0.6))
         critical = {a["id"]: load.sent_at[i] for i, (p, _) in enumerate(bodies)

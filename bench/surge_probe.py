@@ -31,6 +31,7 @@ class LoadResult:
     answers: list[dict[str, Any] | None]  # per request, in order; None when it failed
     sent_at: list[float]  # time.time() when each request was sent
     errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)  # HTTP status or exception
 
     @property
     def throughput(self) -> float:
@@ -38,6 +39,7 @@ class LoadResult:
 
     def summary(self) -> dict[str, float]:
         return {"requests": len(self.answers), "ok": len(self.latencies), "errors": self.errors,
+                **({"error_kinds": self.error_kinds} if self.error_kinds else {}),
                 "seconds": round(self.seconds, 2), "per_second": round(self.throughput, 1),
                 "p50_ms": round(percentile(self.latencies, 50) * 1000, 1),
                 "p99_ms": round(percentile(self.latencies, 99) * 1000, 1)}
@@ -50,6 +52,7 @@ async def _submit_all(urls: list[str], bodies: list[dict[str, Any]], concurrency
     sent_at = [0.0] * len(bodies)
     latencies: list[float] = []
     errors = 0
+    kinds: dict[str, int] = {}
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(bodies)):
         queue.put_nowait(i)
@@ -65,10 +68,12 @@ async def _submit_all(urls: list[str], bodies: list[dict[str, Any]], concurrency
                 if resp.status_code == 201:
                     latencies.append(time.perf_counter() - start)
                     answers[i] = resp.json()
-                else:
-                    errors += 1
-            except httpx.HTTPError:
-                errors += 1
+                    continue
+                kind = str(resp.status_code)
+            except httpx.HTTPError as exc:
+                kind = type(exc).__name__
+            errors += 1
+            kinds[kind] = kinds.get(kind, 0) + 1
 
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         start = time.perf_counter()
@@ -76,7 +81,7 @@ async def _submit_all(urls: list[str], bodies: list[dict[str, Any]], concurrency
         await asyncio.gather(*(worker(client, urls[k % len(urls)]) for k in range(concurrency)))
         seconds = time.perf_counter() - start
     return LoadResult(seconds=seconds, latencies=latencies, answers=answers, sent_at=sent_at,
-                      errors=errors)
+                      errors=errors, error_kinds=kinds)
 
 
 def submit_all(url: str | list[str], bodies: list[dict[str, Any]], *, concurrency: int = 32,

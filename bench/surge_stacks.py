@@ -2,7 +2,7 @@
 
 EmbeddedStack: one `amparo serve` (SQLite, its flow runner with Prefect's API in a thread).
 DistributedStack: a throwaway PostgreSQL (Amparo's database and Prefect's), `prefect server
-start` on it, the deployments of prefect.yaml, two `prefect worker start` process workers and
+start` on it, the deployments of prefect.yaml, two `prefect worker start` process workers (one for routing only) and
 two `amparo serve` processes in distributed mode, each with its flow runner dispatching
 through `run_deployment`. Both e-mail staff notices to the same discarding mail server.
 """
@@ -18,8 +18,10 @@ from tests.support.server import ServerProcess, run_server
 
 PY = sys.executable
 AMPARO = str(Path(PY).parent / "amparo")
-WORKERS = 2
 WORKER_LIMIT = 1  # flow runs at once per worker: each is a process of ~150 MB, 2 cores here
+# The first worker takes routing (and every other flow) only; the second takes staff e-mails
+# too, after routing (queue priority): a routing run never waits behind e-mail runs.
+WORKER_QUEUES: list[list[str] | None] = [["default"], None]
 API_PROCESSES = 2
 
 
@@ -94,8 +96,8 @@ class DistributedStack(EmbeddedStack):
                         AMPARO_SMTP_HOST="127.0.0.1", AMPARO_SMTP_PORT=str(smtp_port))
         _prepare(env)
         self.prefect.deploy(env)
-        for _ in range(WORKERS):
-            self.prefect.start_worker(env, limit=WORKER_LIMIT)
+        for queues in WORKER_QUEUES:
+            self.prefect.start_worker(env, limit=WORKER_LIMIT, queues=queues)
         api_env = {**env, **self.prefect.env}
         self.servers = [run_server(api_env, log_path=work / f"amparo{i}.log")
                         for i in range(API_PROCESSES)]

@@ -62,7 +62,9 @@ def trace(db: SurgeDb, prefect: SurgeDb | None, submitted: dict[str, float]
 
 def flow_run_costs(prefect: SurgeDb | None) -> dict[str, object]:
     """Prefect's side of the run: how many flow runs, from creation to running (the worker's
-    poll and process start, or the in-process engine's start) and their run time."""
+    poll and process start, or the in-process engine's start) and their run time; and per
+    flow, the wait for a worker (scheduled → pending) apart from the process start (pending
+    → running)."""
     if prefect is None or not prefect.exists():
         return {}
     rows = prefect.rows("SELECT created, start_time, end_time FROM flow_run "
@@ -74,4 +76,28 @@ def flow_run_costs(prefect: SurgeDb | None) -> dict[str, object]:
                                      "p95": round(percentile(to_start, 95), 2)},
             "run_s": {"p50": round(percentile(running, 50), 2),
                       "p95": round(percentile(running, 95), 2),
-                      "total": round(sum(running), 1)}}
+                      "total": round(sum(running), 1)},
+            "by_flow": _by_flow(prefect)}
+
+
+def _by_flow(prefect: SurgeDb) -> dict[str, dict[str, object]]:
+    states: dict[str, dict[str, float]] = {}
+    for run_id, kind, at in prefect.rows("SELECT flow_run_id, type, timestamp FROM "
+                                         "flow_run_state"):
+        seen, kind = states.setdefault(str(run_id), {}), str(kind).split(".")[-1]
+        seen[kind] = min(seen.get(kind, ts(at)), ts(at))  # type: ignore[type-var]
+    out: dict[str, dict[str, list[float]]] = {}
+    for run_id, name, params in prefect.rows("SELECT flow_run.id, flow.name, parameters "
+                                              "FROM flow_run JOIN flow ON flow.id = "
+                                              "flow_run.flow_id"):
+        seen, params = states.get(str(run_id), {}), json.loads(params) \
+            if isinstance(params, str) else params or {}
+        spans = out.setdefault(name, {"ids": [], "queued": [], "process": [], "run": []})
+        spans["ids"].append(len(params.get("ids") or []))
+        for span, (a, b) in {"queued": ("SCHEDULED", "PENDING"), "process": (
+                "PENDING", "RUNNING"), "run": ("RUNNING", "COMPLETED")}.items():
+            if a in seen and b in seen:
+                spans[span].append(seen[b] - seen[a])
+    return {name: {"runs": len(v["ids"]), "ids": sum(v["ids"]), **{
+        f"{k}_s": {"p50": round(percentile(v[k], 50), 2), "max": round(max(v[k]), 2)}
+        for k in ("queued", "process", "run") if v[k]}} for name, v in out.items()}
