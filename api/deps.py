@@ -2,9 +2,10 @@
 
 GET and HEAD requests get a read-only session: on SQLite it reads a WAL snapshot and never
 queues behind writers, so pages and API reads answer during a surge of writes
-(models/core/db.py); a POST route that only reads asks for one (`ReadSessionDep`). Other methods get a write session. Write routes commit explicitly
-before answering, so a client never hears "saved" for a transaction that then fails;
-anything not committed is rolled back as the route returns (`end_writes_on_return`).
+(models/core/db.py); a POST route that only reads asks for one (`ReadSessionDep`). Other
+methods get a write session. Write routes commit explicitly before answering, so a client
+never hears "saved" for a transaction that then fails; anything not committed is rolled
+back as the route returns (`end_writes_on_return`), and a read transaction ends there too.
 
 Why as the route returns and not in this dependency's clean-up: FastAPI validates a sync
 route's answer in its threadpool *after* the route returns, and runs the clean-up later
@@ -66,8 +67,20 @@ def _ending_writes(call: Callable[..., Any]) -> Callable[..., Any]:
             for value in kwargs.values():
                 if isinstance(value, Session):
                     end_writes(value)
+                    _end_reads(value)
     endpoint.__amparo_ends_writes__ = True  # type: ignore[attr-defined]
     return endpoint
+
+
+def _end_reads(session: Session) -> None:
+    """A read transaction still open ends as the route returns too, so its pooled connection
+    goes back now and not at the clean-up, which waits for a free thread: under load, answers
+    waiting for their clean-up can hold every connection of PostgreSQL's readers' pool
+    (5 + 10), and the next reads time out on it (seen in bench/soak.py --postgres, with the
+    status look-up newly on a read session). Committed, not rolled back:
+    nothing was written, and what the route loaded stays loaded for its answer."""
+    if session.in_transaction():
+        session.commit()
 
 
 def end_writes_on_return(routes: Iterable[Any]) -> int:
