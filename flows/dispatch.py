@@ -4,7 +4,8 @@ Embedded mode: the flow runs in this process (the flow runner, flows/runner.py) 
 Prefect API the runner serves. Distributed mode:
 `run_deployment(..., timeout=0, idempotency_key=...)` hands it to a worker. The same rows,
 the same flows: only the way of starting differs. Rows are finished once the flow returned
-(embedded) or once Prefect accepted the run (distributed); the sweeper re-queues the rest.
+(embedded) or once Prefect accepted the run (distributed; rows a running run took on from the
+outbox, once it has run them: flows/handover.py); the sweeper re-queues the rest.
 
 Critical first: intake gives critical cases priority 0; three lanes run side by side, the
 express lane taking only critical rows (their waiting notices first) in small batches, the
