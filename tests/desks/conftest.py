@@ -18,22 +18,23 @@ from tests.support.smtp import SmtpSink
 from tests.support.totp import unspent_code
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def desk_stripe() -> Iterator[FakeStripe]:
     with FakeStripe() as fake:
         yield fake
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def desk_mail() -> Iterator[SmtpSink]:
     with SmtpSink() as sink:
         yield sink
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def desk(tmp_path_factory: pytest.TempPathFactory, desk_stripe: FakeStripe,
          desk_mail: SmtpSink) -> Iterator[Deployment]:
-    """The shared server; its log is in the session's temp directory (server.log)."""
+    """The shared server; its log is in the session's temp directory (server.log). Stopped
+    after the last test here: its runner and sweeper would go on taking CPU from the rest."""
     tmp: Path = tmp_path_factory.mktemp("desk")
     env = base_env(tmp, f"sqlite:///{tmp / 'data' / 'amparo.db'}", desk_stripe,
                    AMPARO_SMTP_HOST=desk_mail.host, AMPARO_SMTP_PORT=str(desk_mail.port))
