@@ -125,7 +125,7 @@ def clock_hours(programme: Programme, application: Application) -> int:
 def send_half_time_reminders(*, session: Session, now: datetime) -> int:
     """At 50% of a decision clock, remind who decides it and has not yet (once per case)."""
     reminded = 0
-    for candidate in repo.clocks_running(session):
+    for candidate in repo.clocks_running(session, unreminded=True):
         if candidate.reminder_sent_at is not None or candidate.kind not in ("grant", "visa"):
             continue
         programme = programme_as_routed(session, candidate)
@@ -155,7 +155,7 @@ def _deciders(session: Session, application: Application) -> list[StaffUser]:
 def escalate_overdue(*, session: Session, now: datetime) -> int:
     """When a clock runs out: an audit event and a notice to the panel chair and every admin."""
     escalated = 0
-    for candidate in repo.clocks_running(session):
+    for candidate in repo.clocks_running(session, due_by=now):
         if as_utc(candidate.decision_due_at) > now:  # type: ignore[operator]
             continue
         app = lock(session, Application, candidate.id)

@@ -1,6 +1,8 @@
 """Every query of the reviews area: panels, votes, queues, clocks."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from models.applications.tables import Application
@@ -102,13 +104,19 @@ def open_cases_of_programmes(session: Session, programme_ids: list[str]) -> list
     return list(session.exec(stmt).all())
 
 
-def clocks_running(session: Session) -> list[Application]:
-    """Cases in review whose clock runs and which still await a reminder or an escalation."""
+def clocks_running(session: Session, *, unreminded: bool = False,
+                   due_by: datetime | None = None) -> list[Application]:
+    """Cases in review whose clock runs and which still await a reminder or an escalation
+    (only those not reminded yet, or only those due by `due_by`, when asked)."""
     stmt = (select(Application)
             .where(Application.status == "in_review",
                    col(Application.decision_due_at).is_not(None),
                    col(Application.escalated_at).is_(None))
             .order_by(col(Application.priority), col(Application.decision_due_at)))
+    if unreminded:
+        stmt = stmt.where(col(Application.reminder_sent_at).is_(None))
+    if due_by is not None:
+        stmt = stmt.where(col(Application.decision_due_at) <= due_by)
     return list(session.exec(stmt).all())
 
 
