@@ -65,7 +65,17 @@ def _prepare(data_dir: Path) -> None:
     upgrade(get_settings().database_url)
 
 
-def _staff(scale: int, budget: float) -> dict:
+def _promise(session, slug: str, hours: int) -> None:  # noqa: ANN001
+    """The simulated fund answers every request within `hours` (UAF's 72 h, DOMAIN.md): its
+    decision clocks say so, set as an admin would (a new version, with a reason)."""
+    from models.programmes.schemas import ProgrammePatch
+    from models.programmes.service import change_programme
+    change_programme(session, slug=slug, actor_id="bench", data=ProgrammePatch.model_validate({
+        "decision_hours": {"critical": 24, "high": hours, "medium": hours, "low": hours},
+        "reason": f"We answer every request within {hours} hours"}))
+
+
+def _staff(scale: int, budget: float, promise: int = 0) -> dict:
     """A panel of `scale` reviewers in each of three zones (+ reserves), the chair, an admin,
     caseworkers, coordinators, visa officers and two finance officers."""
     from models.core.db import session_scope
@@ -85,6 +95,8 @@ def _staff(scale: int, budget: float) -> dict:
         programme.budget_minor = int(programme.budget_minor * budget)  # the demo's × budget
         s.add(programme)
         out["programme_id"] = programme.id
+        if promise:
+            _promise(s, programme.slug, promise)
         n = 0
 
         def user(role: str):  # noqa: ANN202
@@ -121,6 +133,11 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=1.0,
                         help="× the demo programme's budget (EUR 500,000)")
     parser.add_argument("--days", type=float, default=7.0)
+    parser.add_argument("--promise-hours", type=int, default=72,
+                        help="the fund's decision clock for every non-critical request (as UAF: "
+                             "72 h); 0 keeps the product's defaults (high 72, medium 168, low 336)")
+    parser.add_argument("--sweep-minutes", type=float, default=15.0,
+                        help="simulated minutes between two sweeper passes (the product: 1)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--data-dir", type=Path)
     args = parser.parse_args()
@@ -131,9 +148,9 @@ def main() -> None:
     _prepare(data_dir)
     _install_clock()
     from bench.week_sim import Week
-    staff = _staff(args.scale, args.budget)
+    staff = _staff(args.scale, args.budget, args.promise_hours)
     week = Week(staff=staff, per_day=args.per_day * args.scale, seed=args.seed,
-                minutes=args.days * 24 * 60, clock=SimClock)
+                minutes=args.days * 24 * 60, clock=SimClock, sweep_every=args.sweep_minutes)
     week.run()
     from bench.week_report import report
     result = report(week, wall_seconds=time.perf_counter() - started)

@@ -26,7 +26,7 @@ from models.money.tables import Disbursement, DisbursementApproval
 from models.people.service import add_to_panel
 from models.people.tables import PanelMember, StaffUser
 from models.programmes.service import programme_as_routed
-from models.reviews.reach import reach
+from models.reviews.reach import reach_all
 from models.reviews.service import cast_vote, from_minor
 
 REFUSED: Counter[str] = Counter()
@@ -62,10 +62,13 @@ def open_reviews() -> list[tuple[str, str, tuple[str, ...], bool]]:
     with session_scope() as session:
         apps = session.exec(select(Application).where(Application.status == "in_review",
                                                       Application.kind == "grant")).all()
-        for app in apps:
-            programme = programme_as_routed(session, app)
-            voters = reach(session, app, programme).voters if programme else ()
-            out.append((app.id, app.kind, voters, app.track == "fast_track"))
+        cases = [(app, programme_as_routed(session, app)) for app in apps]
+        found = reach_all(session, [(a, p) for a, p in cases if p is not None])
+        for app, _ in cases:
+            got = found.get(app.id)
+            # A fast-track case opened to the whole panel is looked at as a panel case is.
+            out.append((app.id, app.kind, got.voters if got else (),
+                        app.track == "fast_track" and not (got and got.fallback)))
     return out
 
 
@@ -140,18 +143,20 @@ def visa_review(application_id: str, officer_id: str, approve: bool) -> bool:
     return bool(_try("visa", run))
 
 
-def cases_in(kind: str, status: str) -> list[str]:
+def cases_in(kind: str, status: str) -> list[tuple[str, str | None]]:
+    """(case, risk level) of every case of this kind in this status."""
     with session_scope() as session:
-        return list(session.exec(select(Application.id).where(
-            Application.kind == kind, Application.status == status)).all())
+        return [tuple(r) for r in session.exec(select(Application.id, Application.risk_level)
+                                               .where(Application.kind == kind,
+                                                      Application.status == status)).all()]
 
 
 def notices_after(seen: int) -> list[tuple[str, str, str | None]]:
     """(kind, recipient, case) of the notices queued since the last look (by row order)."""
     with session_scope() as session:
         rows = session.exec(select(Notice.kind, Notice.recipient_id, Notice.application_id)
-                            .order_by(col(Notice.created_at), col(Notice.id))).all()
-        return [tuple(r) for r in rows[seen:]]  # type: ignore[misc]
+                            .order_by(col(Notice.created_at), col(Notice.id)).offset(seen)).all()
+        return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 def add_substitute(user_id: str, programme_id: str) -> bool:

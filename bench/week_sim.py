@@ -165,9 +165,13 @@ class Week:
         fresh = act.notices_after(self.notices_seen)
         self.notices_seen += len(fresh)
         for kind, recipient, app_id in fresh:
-            if kind == "review_reminder" and app_id:
+            case = self.cases.get(app_id) if app_id else None
+            if kind == "review_reminder" and case and case.kind == "grant":
                 plan = self.people.plans.setdefault((app_id, recipient), Plan(math.inf, "vote"))
                 self.people.nudge(plan, self.env.now, chance=0.5, within_h=4)
+            elif kind == "review_reminder" and case and ("desk", app_id) not in self.reacted:
+                self.reacted.add(("desk", app_id))  # a visa officer's reminder: her desk
+                self.env.process(self.react("clock_reminder", app_id))
             elif kind in ALERTS and app_id and (kind, app_id) not in self.reacted:
                 self.reacted.add((kind, app_id))
                 self.env.process(self.react(kind, app_id))
@@ -236,9 +240,10 @@ class Week:
     # --- desks: shelter coordinators and visa officers (Europe, Mon–Sat 08:00–18:00) -------
     def desks_act(self) -> None:
         now = self.env.now
-        for app_id in act.cases_in("shelter", "matching") + act.cases_in("visa", "in_review"):
-            if app_id not in self.desks:
-                self.desks[app_id] = now + self.people.desk_delay(forgotten=0.2)
+        for app_id, level in act.cases_in("shelter", "matching") + act.cases_in("visa", "in_review"):
+            if app_id not in self.desks:  # a critical case tops her desk (issue 15)
+                self.desks[app_id] = now + self.people.desk_delay(
+                    forgotten=0.2, critical=level == "critical")
         if next_online(now, 1, 8, 18) > now or weekday(now) == 6:
             return
         for app_id, due in list(self.desks.items()):
