@@ -30,6 +30,7 @@ from models.reviews.reach import reach_all
 from models.reviews.service import cast_vote, from_minor
 
 REFUSED: Counter[str] = Counter()
+BUDGET_REFUSED: dict[str, Any] = {}  # disbursement -> the day finance was told "over budget"
 
 
 def _try(name: str, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -186,13 +187,18 @@ def finance_round(officers: list[str], now: datetime) -> None:
         work = [(d.id, d.status, d.not_before is not None, d.sent_at) for d in rows]
         approvals = {(a.disbursement_id, a.user_id) for a in session.exec(
             select(DisbursementApproval)).all()}
+    today = now.date()
     for d_id, status, released, sent_at in work:
-        if status == "draft" and released:
+        if status == "draft" and released and BUDGET_REFUSED.get(d_id) != today:
             for officer in officers:
                 if (d_id, officer) not in approvals and status_of_money(d_id) == "draft":
+                    refused = REFUSED["approve:budget_exceeded"]
                     _try("approve", lambda s, o=officer: money.approve(
                         session=s, disbursement_id=d_id, user_id=o, role="finance",
                         rail="cash_via_partner", destination="Test partner office Zeta"))
+                    if REFUSED["approve:budget_exceeded"] > refused:
+                        BUDGET_REFUSED[d_id] = today  # she tries again tomorrow, not every round
+                        break
         if status_of_money(d_id) == "approved":
             _try("send", lambda s: outcomes.send_manual(
                 session=s, disbursement_id=d_id, user_id=officers[0], role="finance",
