@@ -10,6 +10,7 @@ import subprocess
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.desks.conftest import sign_in_page
 from tests.e2e.harness import AMPARO, Staff, grant_application, wait_for
@@ -53,7 +54,8 @@ def _operations_and_programme(desk, page) -> str:  # noqa: ANN001
     page.fill("#slug", slug)
     page.fill("#cap", "not a number")
     page.get_by_role("button", name="Create the programme").click()
-    assert page.locator("#cap-error").is_visible() and page.input_value("#slug") == slug
+    expect(page.locator("#cap-error")).to_be_visible()
+    assert page.input_value("#slug") == slug
     shots(page, "programme-new-error")
     page.fill("#cap", "5000")
     page.get_by_role("button", name="Create the programme").click()

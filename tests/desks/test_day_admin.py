@@ -10,6 +10,7 @@ import pytest
 
 from tests.desks.conftest import sign_in_page
 from tests.support.browser import screenshot_dir
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ADMIN = "admin@demo.amparo.invalid"
@@ -62,7 +63,7 @@ def test_admin_day(desk, page) -> None:  # noqa: ANN001
     page.get_by_role("link", name=email).click()
     page.get_by_role("link", name="Disable this person…").click()
     page.get_by_role("button", name="Yes, disable").click()  # no reason: refused, kept
-    assert page.locator("#reason-error").is_visible()
+    expect(page.locator("#reason-error")).to_be_visible()
     page.select_option("#reason", "left")
     page.get_by_role("button", name="Yes, disable").click()
     page.wait_for_url("**done=disabled")
@@ -89,5 +90,5 @@ def test_admin_day(desk, page) -> None:  # noqa: ANN001
     # an unknown address is a page with her menu, not raw JSON
     response = page.goto(f"{desk.url}/staff/nope")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
-    assert page.get_by_role("navigation", name="Staff sections").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Staff sections")).to_be_visible()

@@ -15,6 +15,7 @@ from tests.casework.desk_cases import (PDF, answer_first_question, grant, paid_a
                                        person, submit, wait_status)
 from tests.desks.conftest import sign_in_page
 from tests.support.browser import screenshot_dir
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CASEWORKER = "caseworker@demo.amparo.invalid"
@@ -71,50 +72,50 @@ def test_a_caseworkers_day(desk, page) -> None:  # noqa: ANN001
 
     # 1. "Not eligible" set aside with a reason; the case goes on to review.
     _open_case(page, base, over_cap)
-    assert page.get_by_role("heading", name="Not eligible after triage").is_visible()
-    assert page.get_by_text("€50,000.00").first.is_visible()
+    expect(page.get_by_role("heading", name="Not eligible after triage")).to_be_visible()
+    expect(page.get_by_text("€50,000.00").first).to_be_visible()
     page.get_by_label("Reason to accept it for assessment anyway").fill("ab")
     page.get_by_role("button", name="Override: accept for assessment").click()
-    assert page.get_by_text("Write a reason of at least 5 characters.").is_visible()
+    expect(page.get_by_text("Write a reason of at least 5 characters.")).to_be_visible()
     assert page.get_by_label("Reason to accept it for assessment anyway").input_value() == "ab"
     _shots(page, "override-refused")
     page.get_by_label("Reason to accept it for assessment anyway").fill(
         "Test reason: the cap was raised for this crisis by the board")
     page.get_by_role("button", name="Override: accept for assessment").click()
-    assert page.get_by_text("The override is recorded with its reason.").is_visible()
-    assert page.get_by_text("the cap was raised for this crisis").is_visible()
+    expect(page.get_by_text("The override is recorded with its reason.")).to_be_visible()
+    expect(page.get_by_text("the cap was raised for this crisis")).to_be_visible()
     _reload_until(page, lambda: "review" in _status_tag(page))
 
     # 2. "Possible duplicate": a new need, not a copy.
     _open_case(page, base, second)
-    assert page.get_by_role("heading", name="Possible duplicate").is_visible()
-    assert page.locator(f"a[href='/staff/cases/{first}']").first.is_visible()
+    expect(page.get_by_role("heading", name="Possible duplicate")).to_be_visible()
+    expect(page.locator(f"a[href='/staff/cases/{first}']").first).to_be_visible()
     assert "code:" not in page.content()
     page.get_by_label("Why this is a new need, not a duplicate").fill(
         "Test reason: a second office was raided, a new need")
     page.get_by_role("button", name="Not a duplicate: go on").click()
-    assert page.get_by_text("The override is recorded with its reason.").is_visible()
+    expect(page.get_by_text("The override is recorded with its reason.")).to_be_visible()
     _reload_until(page, lambda: "review" in _status_tag(page))
 
     # 3. A question in words, her answer and her file; a note; the case withdrawn.
     answer_first_question(desk, asked_receipt, "Test answer: Endorser Fictional, Test Network")
     _open_case(page, base, asked)
-    assert page.get_by_text("Who can vouch for you?").is_visible()
+    expect(page.get_by_text("Who can vouch for you?")).to_be_visible()
     assert "code:endorser_missing" not in page.content()
-    assert page.get_by_text("Test answer: Endorser Fictional").is_visible()
+    expect(page.get_by_text("Test answer: Endorser Fictional")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the file she attached").click()
     assert open(download.value.path(), "rb").read() == PDF
     page.get_by_label("New note").fill("Test note: she called, the threat has passed")
     page.get_by_role("button", name="Save note").click()
-    assert page.get_by_text("Your note is saved.").is_visible()
-    assert page.get_by_text("the threat has passed").is_visible()
+    expect(page.get_by_text("Your note is saved.")).to_be_visible()
+    expect(page.get_by_text("the threat has passed")).to_be_visible()
     page.get_by_label("Reason for withdrawing").fill("Test reason: she asked to withdraw by phone")
     page.get_by_role("button", name="Withdraw the case").click()  # the box is not ticked
     assert page.get_by_label("Reason for withdrawing").input_value().startswith("Test reason")
     page.get_by_label("I confirm: the case ends").check()
     page.get_by_role("button", name="Withdraw the case").click()
-    assert page.get_by_text("The case is withdrawn.").is_visible()
+    expect(page.get_by_text("The case is withdrawn.")).to_be_visible()
     assert wait_status(desk, asked_receipt, "withdrawn") == "withdrawn"
     _shots(page, "withdrawn")
 
@@ -122,26 +123,26 @@ def test_a_caseworkers_day(desk, page) -> None:  # noqa: ANN001
     _open_case(page, base, paid)
     payments = page.get_by_role("table", name="Payments")
     for words in ("€2,500.00", "Received", "Bank transfer"):
-        assert payments.get_by_role("cell", name=words, exact=True).is_visible()
+        expect(payments.get_by_role("cell", name=words, exact=True)).to_be_visible()
     followups = page.locator("ul.followups > li")
     assert followups.count() == 3
-    assert followups.nth(0).get_by_text("Check-in", exact=True).is_visible()
-    assert followups.nth(2).get_by_text("Report on the use of funds", exact=True).is_visible()
+    expect(followups.nth(0).get_by_text("Check-in", exact=True)).to_be_visible()
+    expect(followups.nth(2).get_by_text("Report on the use of funds", exact=True)).to_be_visible()
     assert "due " in followups.nth(0).inner_text()
     _shots(page, "follow-up")
     followups.nth(0).get_by_label("What the check-in found").fill("Test check-in: safe at home")
     followups.nth(0).get_by_role("button", name="Mark this check-in done").click()
-    assert page.get_by_text("The check-in is recorded.").is_visible()
+    expect(page.get_by_text("The check-in is recorded.")).to_be_visible()
     followups = page.locator("ul.followups > li")
     followups.nth(2).get_by_label("Summary of the report").fill(
         "Test report: locks and cameras bought, receipts seen on a call")
     followups.nth(2).get_by_role("button", name="Record the report").click()
-    assert page.get_by_text("The report is recorded.").is_visible()
+    expect(page.get_by_text("The report is recorded.")).to_be_visible()
     page.get_by_label("Reason for closing now").fill(
         "Test reason: she is safe; the last call is not needed")
     page.get_by_label("I confirm: the case ends").check()
     page.get_by_role("button", name="Close the case").click()
-    assert page.get_by_text("The case is closed.").is_visible()
+    expect(page.get_by_text("The case is closed.")).to_be_visible()
     assert wait_status(desk, paid_receipt, "closed") == "closed"
-    assert page.locator("ul.followups").get_by_text("Cancelled", exact=True).is_visible()
+    expect(page.locator("ul.followups").get_by_text("Cancelled", exact=True)).to_be_visible()
     _shots(page, "closed")

@@ -11,6 +11,7 @@ import pytest
 from tests.casework.desk_cases import PDF, answer_first_question, grant, submit, wait_status
 from tests.desks.conftest import sign_in_page
 from tests.support.browser import screenshot_dir
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REVIEWER = "reviewer1@demo.amparo.invalid"
@@ -44,12 +45,12 @@ def test_a_reviewers_day(desk, page) -> None:  # noqa: ANN001
 
     # Before voting she wants to know more: a question to the defender.
     _open_from_queue(page, desk.url, app_id)
-    assert page.get_by_text("She has uploaded no document.").is_visible()
+    expect(page.get_by_text("She has uploaded no document.")).to_be_visible()
     assert page.get_by_role("heading", name="Case notes").count() == 0  # not for reviewers
     page.get_by_label("Question (the applicant sees it").fill(
         "Test question: which doors and locks, and from which supplier?")
     page.get_by_role("button", name="Send question").click()
-    assert page.get_by_text("Your question was sent to the applicant.").is_visible()
+    expect(page.get_by_text("Your question was sent to the applicant.")).to_be_visible()
 
     # The defender answers with her receipt and attaches a quote.
     answer_first_question(desk, receipt, "Test answer: two steel doors, Fictional Locks Ltd")
@@ -59,10 +60,10 @@ def test_a_reviewers_day(desk, page) -> None:  # noqa: ANN001
     # above the vote form.
     _open_from_queue(page, desk.url, app_id, answered=True)
     answer = page.get_by_text("Test answer: two steel doors")
-    assert answer.is_visible()
-    assert page.get_by_text("which doors and locks").is_visible()
+    expect(answer).to_be_visible()
+    expect(page.get_by_text("which doors and locks")).to_be_visible()
     documents = page.get_by_role("table", name="Her documents")
-    assert documents.get_by_role("cell", name="Attached to an answer").is_visible()
+    expect(documents.get_by_role("cell", name="Attached to an answer")).to_be_visible()
     vote_box = page.get_by_role("heading", name="Your vote").bounding_box()
     assert answer.bounding_box()["y"] < vote_box["y"]
     assert documents.bounding_box()["y"] < vote_box["y"]
@@ -76,6 +77,6 @@ def test_a_reviewers_day(desk, page) -> None:  # noqa: ANN001
     page.get_by_label("Amount to approve").fill("2000")
     page.get_by_label("Comment for the panel").fill("Test comment: the quote is reasonable")
     page.get_by_role("button", name="Cast vote").click()
-    assert page.get_by_text("Your vote is recorded.").is_visible()
-    assert page.get_by_role("cell", name="Approve", exact=True).is_visible()
+    expect(page.get_by_text("Your vote is recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Approve", exact=True)).to_be_visible()
     _shots(page, "voted")

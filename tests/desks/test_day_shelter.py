@@ -18,6 +18,7 @@ from tests.desks.conftest import sign_in_page
 from tests.e2e.harness import wait_for
 from tests.shelter.test_pages_browser import accessible
 from tests.support.browser import screenshot_dir
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 COORDINATOR = "shelter@demo.amparo.invalid"
@@ -90,7 +91,7 @@ def test_a_shelter_coordinators_day(desk, page) -> None:  # noqa: ANN001
     _shots(page, "placed")
     page.get_by_role("button", name="Check in").click()
     assert "Checked in." in page.locator(".flash").inner_text()
-    assert page.get_by_role("button", name="Check out").is_visible()
+    expect(page.get_by_role("button", name="Check out")).to_be_visible()
 
     # 5. The house's nights as a grid: her nights show beds taken.
     page.get_by_role("navigation").get_by_role("link", name="Shelters").click()

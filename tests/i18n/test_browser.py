@@ -16,6 +16,7 @@ from models.people.tables import StaffUser
 from tests.reviews import factories as f
 from tests.support.browser import screenshot_dir
 from tests.support.server import free_port
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -67,7 +68,7 @@ def test_the_grant_form_says_its_limits(live, page, lang: str) -> None:  # noqa:
     assert counter.get_attribute("class") == "hint"
     page.locator("#f-request-amount").fill("3.000,50" if lang == "es" else "3,000.50")
     page.locator("#f-request-amount").scroll_into_view_if_needed()
-    assert page.locator("#f-request-amount-cap").is_visible()
+    expect(page.locator("#f-request-amount-cap")).to_be_visible()
     page.screenshot(path=shots / f"i18n-grant-form-{lang}-phone.png", full_page=True)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=shots / f"i18n-grant-form-{lang}-desktop.png")
@@ -82,7 +83,7 @@ def test_staff_pages_in_the_language_of_her_account(live, page) -> None:  # noqa
         page.goto(f"{base}/staff/users")
         assert page.locator("html").get_attribute("lang") == "ar"
         assert page.locator("html").get_attribute("dir") == "rtl"
-        assert page.get_by_role("heading", name="إضافة شخص").is_visible()
+        expect(page.get_by_role("heading", name="إضافة شخص")).to_be_visible()
         page.screenshot(path=shots / f"i18n-staff-users-ar-{size}.png", full_page=True)
         page.goto(f"{base}/staff/programmes")
         page.screenshot(path=shots / f"i18n-staff-programmes-ar-{size}.png", full_page=True)
@@ -90,7 +91,7 @@ def test_staff_pages_in_the_language_of_her_account(live, page) -> None:  # noqa
     page.get_by_label("لغة صفحاتك ورسائلك الإلكترونية").select_option("es")
     page.get_by_role("button", name="حفظ").click()
     assert page.locator("html").get_attribute("lang") == "es"
-    assert page.get_by_text("Guardado.").is_visible()
+    expect(page.get_by_text("Guardado.")).to_be_visible()
     page.screenshot(path=shots / "i18n-staff-account-es-desktop.png", full_page=True)
     page.context.clear_cookies()
     _signed_in(page, base, people["finance"])

@@ -19,6 +19,7 @@ from models.programmes.service import demo_programme, ensure_programme
 from tests.applications.helpers import payload
 from tests.support.browser import screenshot_dir
 from tests.support.server import free_port
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def _open_status(page, base: str, receipt: str) -> None:  # noqa: ANN001
     page.goto(f"{base}/status")
     page.get_by_label("Your receipt code").fill(receipt)
     page.get_by_role("button", name="Show my application").click()
-    assert page.get_by_role("heading", name="How you will be paid").is_visible()
+    expect(page.get_by_role("heading", name="How you will be paid")).to_be_visible()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -63,14 +64,14 @@ def test_she_enters_mobile_money_details_on_her_status_page(live, page, size: st
     page.get_by_label("Mobile number that receives the money").fill("12345")
     page.screenshot(path=shots / f"payout-{size}-form.png", full_page=True)
     page.get_by_role("button", name="Save these details").first.click()
-    assert page.get_by_text("This is not a phone number we can use").is_visible()
+    expect(page.get_by_text("This is not a phone number we can use")).to_be_visible()
     field = page.get_by_label("Mobile number that receives the money")
     assert field.input_value() == "12345"  # what she typed is kept
     page.screenshot(path=shots / f"payout-{size}-error.png", full_page=True)
     field.fill("0700 000 001")
     page.get_by_role("button", name="Save these details").first.click()
-    assert page.get_by_text("Your payment details were saved").is_visible()
-    assert page.get_by_text("ending in 0001").is_visible()
+    expect(page.get_by_text("Your payment details were saved")).to_be_visible()
+    expect(page.get_by_text("ending in 0001")).to_be_visible()
     body = page.content()
     assert "700000001" not in body and "700 000 001" not in body
     if size == "phone":  # nothing wider than the phone

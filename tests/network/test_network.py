@@ -17,6 +17,7 @@ from nacl.signing import SigningKey
 
 from models.network import psi, signing
 from tests.network.harness import ADMIN, CASEWORKER, Instance, start_all
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
 
@@ -254,7 +255,8 @@ def test_refer_and_consent_in_the_browser(net: dict[str, Any], page: Any) -> Non
     page.get_by_label("Reason").select_option("out_of_mandate")
     page.screenshot(path=shots / "network-refer.png", full_page=True)
     page.get_by_role("button", name="Offer the referral").click()
-    assert "done=offered" in page.url and page.get_by_text("Fund b: Offered").is_visible()
+    expect(page.get_by_text("Fund b: Offered")).to_be_visible()  # waits for the page to load
+    assert "done=offered" in page.url
     before = len(received(net))
 
     page.context.clear_cookies()
@@ -262,11 +264,11 @@ def test_refer_and_consent_in_the_browser(net: dict[str, Any], page: Any) -> Non
     page.goto(f"{a.url}/status")
     page.get_by_label("Your receipt code").fill(case["receipt"])
     page.get_by_role("button", name="Show my application").click()
-    assert page.get_by_text("We propose to pass your case to Fund b").is_visible()
+    expect(page.get_by_text("We propose to pass your case to Fund b")).to_be_visible()
     page.screenshot(path=shots / "network-consent-phone.png", full_page=True)
     assert len(received(net)) == before  # still nothing at B
     page.get_by_role("button", name="I agree: send my case to this fund").click()
-    assert page.get_by_text("Your case was sent to the fund you chose").is_visible()
+    expect(page.get_by_text("Your case was sent to the fund you chose")).to_be_visible()
 
     incoming = [x for x in received(net) if x["status"] == "consented"]
     assert len(incoming) == 1
@@ -277,7 +279,7 @@ def test_refer_and_consent_in_the_browser(net: dict[str, Any], page: Any) -> Non
     page.goto(f"{a.url}/status")
     page.get_by_label("Your receipt code").fill(case["receipt"])
     page.get_by_role("button", name="Show my application").click()
-    assert page.get_by_text("Your code for your application at Fund b").is_visible()
+    expect(page.get_by_text("Your code for your application at Fund b")).to_be_visible()
     new_receipt = page.locator("strong.receipt").inner_text()
     assert b.deployment.status(new_receipt)["kind"] == "grant"
     page.screenshot(path=shots / "network-accepted-desktop.png", full_page=True)
@@ -292,14 +294,14 @@ def test_admin_links_and_suspends_in_the_browser(net: dict[str, Any], page: Any)
     shots = screenshot_dir()
     _sign_in(page, a, ADMIN)
     page.get_by_role("link", name="Network", exact=True).click()
-    assert page.get_by_text(a.keys["sign_fingerprint"]).is_visible()
-    assert page.get_by_text(b.keys["sign_fingerprint"]).is_visible()
+    expect(page.get_by_text(a.keys["sign_fingerprint"])).to_be_visible()
+    expect(page.get_by_text(b.keys["sign_fingerprint"])).to_be_visible()
     page.get_by_label("Organisation").fill("Fund Typed Here")
     page.get_by_label("Address of its Amparo").fill("https://fund.example.invalid")
     page.get_by_label("Its signing public key").fill("not a key")
     page.get_by_label("Its sealing public key").fill(b.keys["box_public"])
     page.get_by_role("button", name="Link this fund").click()
-    assert page.get_by_text("Please check this field.").is_visible()
+    expect(page.get_by_text("Please check this field.")).to_be_visible()
     assert page.get_by_label("Organisation").input_value() == "Fund Typed Here"
     key = signing.b64(bytes(SigningKey.generate().verify_key))
     page.get_by_label("Its signing public key").fill(key)
@@ -308,7 +310,7 @@ def test_admin_links_and_suspends_in_the_browser(net: dict[str, Any], page: Any)
     row = page.get_by_role("row").filter(has_text="Fund Typed Here")
     row.get_by_role("button", name="Suspend now").click()
     row = page.get_by_role("row").filter(has_text="Fund Typed Here")
-    assert row.get_by_text("Suspended").is_visible()
+    expect(row.get_by_text("Suspended")).to_be_visible()
     page.screenshot(path=shots / "network-peers-desktop.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=shots / "network-peers-phone.png", full_page=True)

@@ -16,6 +16,7 @@ from models.core.db import session_scope
 from tests.reviews import factories as f
 from tests.support.browser import screenshot_dir
 from tests.support.server import free_port
+from playwright.sync_api import expect
 
 PHONE = {"width": 360, "height": 740}
 
@@ -64,13 +65,13 @@ def test_add_and_disable_in_the_browser(live, browser, viewport) -> None:  # noq
         page.get_by_label("E-mail", exact=True).fill("not an address")
         page.locator("#role").select_option("reviewer")
         page.get_by_role("button", name="Add the person").click()
-        assert page.get_by_text("Enter an e-mail address").is_visible()
+        expect(page.get_by_text("Enter an e-mail address")).to_be_visible()
         assert page.locator("#role").input_value() == "reviewer"  # kept
         new_email = f"reviewer.{tag}@example.invalid"
         page.get_by_label("E-mail", exact=True).fill(new_email)
         page.get_by_role("button", name="Add the person").click()
-        assert page.get_by_text("Shown once.").is_visible()
-        assert page.locator("svg.qr").is_visible()
+        expect(page.get_by_text("Shown once.")).to_be_visible()
+        expect(page.locator("svg.qr")).to_be_visible()
         password, totp = page.locator("code.secret").all_inner_texts()
         page.screenshot(path=shots / f"admin-staff-added-{tag}.png", full_page=True)
 
@@ -81,20 +82,20 @@ def test_add_and_disable_in_the_browser(live, browser, viewport) -> None:  # noq
 
         page.get_by_role("link", name="Done: back to this person").click()
         page.get_by_role("link", name="Disable this person…").click()
-        assert page.get_by_text("signed out everywhere at once").is_visible()
+        expect(page.get_by_text("signed out everywhere at once")).to_be_visible()
         page.get_by_role("button", name="Yes, disable").click()
-        assert page.get_by_text("Choose a reason.").is_visible()  # the reason is required
+        expect(page.get_by_text("Choose a reason.")).to_be_visible()  # the reason is required
         page.get_by_label("Reason").select_option("left")
         page.screenshot(path=shots / f"admin-staff-disable-{tag}.png", full_page=True)
         page.get_by_role("button", name="Yes, disable").click()
-        assert page.get_by_text("Disabled. She was signed out everywhere at once.").is_visible()
+        expect(page.get_by_text("Disabled. She was signed out everywhere at once.")).to_be_visible()
 
         other.reload()
         assert "/staff/login" in other.url  # out at once
 
         page.get_by_role("link", name="Her history in the audit log").click()
-        assert page.get_by_text("The chain verifies").is_visible()
-        assert page.get_by_text("staff.disabled").is_visible()
+        expect(page.get_by_text("The chain verifies")).to_be_visible()
+        expect(page.get_by_text("staff.disabled")).to_be_visible()
         assert re.search(r"staff\.created", page.content())
         page.screenshot(path=shots / f"admin-audit-{tag}.png", full_page=True)
     finally:

@@ -14,6 +14,7 @@ from models.people.service import totp_secret_of
 from tests.reviews import factories as f
 from tests.support.browser import screenshot_dir
 from tests.support.server import free_port
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -56,14 +57,14 @@ def test_review_in_the_browser(live, page) -> None:  # noqa: ANN001
     assert page.url.endswith("/staff/queue")
     page.screenshot(path=shots / "staff-queue.png", full_page=True)
     page.get_by_role("link", name=f"grant {app_id[:8]}").click()
-    assert page.get_by_role("heading", name="Risk factors").is_visible()
+    expect(page.get_by_role("heading", name="Risk factors")).to_be_visible()
     page.screenshot(path=shots / "staff-case.png", full_page=True)
     page.get_by_label("Approve", exact=True).check()
     page.get_by_label("Amount to approve").fill("2750")
     page.get_by_label("Comment for the panel").fill("Test comment alpha")
     page.get_by_role("button", name="Cast vote").click()
-    assert page.get_by_text("Your vote is recorded.").is_visible()
-    assert page.get_by_role("cell", name="2750.00 EUR").is_visible()
+    expect(page.get_by_text("Your vote is recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="2750.00 EUR")).to_be_visible()
     page.screenshot(path=shots / "staff-voted.png", full_page=True)
     page.get_by_role("button", name="Sign out").click()
     assert "/staff/login" in page.url
@@ -72,6 +73,6 @@ def test_review_in_the_browser(live, page) -> None:  # noqa: ANN001
     page.goto(f"{base}/staff/cases/{app_id}")
     page.get_by_role("button", name="Recuse myself").click()
     assert page.url.endswith("/staff/queue?done=recused")
-    assert page.get_by_text("no longer shown to you").is_visible()
+    expect(page.get_by_text("no longer shown to you")).to_be_visible()
     assert page.get_by_text(app_id[:8]).count() == 0
     page.screenshot(path=shots / "staff-recused.png", full_page=True)
