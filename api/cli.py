@@ -61,16 +61,33 @@ def db_upgrade() -> None:
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1"), migrate: bool = typer.Option(True)) -> None:
     """Serve the API, the forms, the staff pages and the dispatcher."""
-    import uvicorn
-
     prepare_runtime()
     if migrate:
         db_upgrade()
+    from api import processes
     from api.app import create_app
+    settings = get_settings()
+    try:
+        sock = processes.bind(host, settings.port)  # before the siblings, who inherit it
+    except OSError as exc:
+        typer.echo(f"Cannot listen on {host}:{settings.port}: {exc.strerror} "
+                   "(another server on that port? set AMPARO_PORT)", err=True)
+        raise typer.Exit(1) from exc
+    siblings = None
+    if settings.api_processes > 1:
+        siblings = processes.Siblings(sock, settings.api_processes - 1).start()
     typer.echo(_addresses(host))
+    try:
+        processes.serve(create_app(), sock, **uvicorn_options())
+    finally:
+        if siblings is not None:
+            siblings.stop()
+
+
+def uvicorn_options() -> dict:
+    """The same for every API process (api/processes.py)."""
     proxies = get_settings().trusted_proxies  # X-Forwarded-For only from these (else spoofable)
-    uvicorn.run(create_app(), host=host, port=get_settings().port, log_level="info",
-                access_log=False,  # access logs would carry paths and client addresses
+    return dict(log_level="info", access_log=False,  # access logs: paths, client addresses
                 proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 

@@ -4,6 +4,7 @@ SQLite app doing comparable writes and reads (bench/baseline_fastapi.py), in the
 
     .venv/bin/python bench/soak.py                          # 100 clients, 60 s, SQLite
     .venv/bin/python bench/soak.py --clients 50 --seconds 30 --json soak.json
+    .venv/bin/python bench/soak.py --api-processes 1       # one API process (default: auto)
     .venv/bin/python bench/soak.py --postgres               # a throwaway PostgreSQL
     .venv/bin/python bench/soak.py --database-url postgresql+psycopg://...  # an empty database
 
@@ -114,7 +115,7 @@ def amparo_run(args: argparse.Namespace, work: Path, database_url: str | None) -
     smtp = MailServer()
     env = clean_env(AMPARO_DATA_DIR=str(work / "amparo"), AMPARO_MODE="embedded",
                     AMPARO_DISPATCHER="on", AMPARO_SMTP_HOST="127.0.0.1",
-                    AMPARO_SMTP_PORT=str(smtp.port),
+                    AMPARO_SMTP_PORT=str(smtp.port), AMPARO_API_PROCESSES=args.api_processes,
                     **({"AMPARO_DATABASE_URL": database_url} if database_url else {}))
     began = time.monotonic()
     dep = deploy(env, work / "amparo.log")
@@ -191,6 +192,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=0.5, help="mean pause between actions")
     parser.add_argument("--staff-share", type=float, default=0.3)
+    parser.add_argument("--api-processes", default="auto",
+                        help="AMPARO_API_PROCESSES of the server (auto: one per core)")
     parser.add_argument("--database-url", help="an empty database (default: SQLite)")
     parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL")
     parser.add_argument("--skip-baseline", action="store_true")
@@ -205,6 +208,7 @@ def main() -> None:
         url = pg.url if pg else args.database_url
         result: dict[str, Any] = {"command": " ".join(sys.argv), "machine": machine(),
                                   "clients": args.clients, "think_s": args.think,
+                                  "api_processes": args.api_processes,
                                   "database": "postgresql" if url else "sqlite"}
         result["amparo"] = amparo_run(args, work, url)
         result["amparo"]["classes"] = verdicts(result["amparo"]["classes"])

@@ -31,7 +31,7 @@ _PR_SET_PDEATHSIG = 1
 
 def main() -> None:
     """Run the lanes (and the sweeper) until stdin closes or SIGTERM/SIGINT arrives."""
-    _die_with_parent()
+    die_with_parent("AMPARO_RUNNER_PARENT")
     from models.core.settings import get_settings
     from flows import dispatch
 
@@ -130,10 +130,11 @@ def _port_is_free(port: int) -> bool:
     return True
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when the API that started it dies (even by SIGKILL),
-    so two runners never work side by side after a crash."""
-    parent = os.environ.get("AMPARO_RUNNER_PARENT")
+def die_with_parent(variable: str) -> None:
+    """Ask Linux to SIGKILL this process when the process named by $variable (the API that
+    started it) dies, even by SIGKILL: two runners never work side by side after a crash, and
+    no API process outlives `amparo serve` holding its port."""
+    parent = os.environ.get(variable)
     if not parent:
         return  # started by hand (`amparo dispatch`)
     try:

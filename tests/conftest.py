@@ -20,6 +20,7 @@ os.environ.update({
     "AMPARO_STRIPE_WEBHOOK_SECRET": "whsec_test_amparo",
     "AMPARO_DISPATCHER": "off",
     "AMPARO_PREFECT_UI_PORT": "off",  # servers under test never fight for port 4200
+    "AMPARO_API_PROCESSES": "1",  # one per test server; tests/infra/test_api_processes.py: two
     "PREFECT_HOME": str(_ROOT / "prefect"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_TO_API_ENABLED": "false",

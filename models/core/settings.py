@@ -38,6 +38,9 @@ class Settings:
     smtp_port: int = 25
     smtp_from: str = "amparo@localhost"
     dispatcher_enabled: bool = True
+    # API processes `amparo serve` runs on its one port (AMPARO_API_PROCESSES, "auto": one
+    # per core, at most 4): each serves about one core of requests (api/processes.py).
+    api_processes: int = 1
     stale_dispatch_seconds: int = 300  # a claimed outbox row older than this is re-queued
     retention_days: int = 365  # personal data of ended cases is erased after this
     # Addresses (or CIDRs, comma-separated) of the reverse proxies whose X-Forwarded-For is
@@ -163,12 +166,25 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_port=int(env.get("AMPARO_SMTP_PORT", "25")),
         smtp_from=env.get("AMPARO_SMTP_FROM", "amparo@localhost"),
         dispatcher_enabled=env.get("AMPARO_DISPATCHER", "on") != "off",
+        api_processes=_api_processes(env.get("AMPARO_API_PROCESSES", "auto")),
         stale_dispatch_seconds=int(env.get("AMPARO_STALE_SECONDS", "300")),
         retention_days=int(env.get("AMPARO_RETENTION_DAYS", "365")),
         trusted_proxies=env.get("AMPARO_TRUSTED_PROXIES", "").strip(),
         audit_keys=audit_ring, audit_key_id=audit_primary,
         prefect_ui_port=_optional_port(env.get("AMPARO_PREFECT_UI_PORT", "4200")),
     )
+
+
+def _api_processes(value: str) -> int:
+    """1-32, or "auto": one per core this process may use, at most 4 (more processes than
+    cores only take turns; each has database pools of its own, up to 35 PostgreSQL
+    connections: mind `max_connections` before raising it)."""
+    value = value.strip().lower()
+    if value in ("", "auto"):
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    if not value.isdigit() or not 1 <= int(value) <= 32:
+        raise ConfigurationError("AMPARO_API_PROCESSES must be a number from 1 to 32 or auto")
+    return int(value)
 
 
 def _optional_port(value: str) -> int | None:

@@ -177,7 +177,8 @@ def test_soak(database: tuple[str, str], tmp_path: Path, fake_stripe: FakeStripe
     name, url = database
     smtp = MailServer()  # a discarding mail server in a process of its own (bench/surge.py)
     env = base_env(tmp_path, url, fake_stripe, AMPARO_SMTP_HOST="127.0.0.1",
-                   AMPARO_SMTP_PORT=str(smtp.port))
+                   AMPARO_SMTP_PORT=str(smtp.port),
+                   AMPARO_API_PROCESSES="auto")  # as a fund runs it: one per core
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         started = time.monotonic()
