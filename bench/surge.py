@@ -139,11 +139,11 @@ class MailServer:
 
 
 def amparo(mode: str, bodies: list[tuple[str, dict]], work: Path, concurrency: int,
-           drain_timeout: float) -> dict:
+           drain_timeout: float, api_processes: str = "auto") -> dict:
     smtp = MailServer()
     stack = None
     try:
-        stack = STACKS[mode](work / mode, smtp.port)
+        stack = STACKS[mode](work / mode, smtp.port, api_processes)
         return measure(stack, bodies, concurrency, drain_timeout)
     finally:
         if stack is not None:
@@ -199,6 +199,8 @@ def main() -> None:
     parser.add_argument("--drain-timeout", type=float, default=1800)
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--api-processes", default="auto",
+                        help="embedded mode's AMPARO_API_PROCESSES (auto: one per core)")
     parser.add_argument("--mode", choices=["embedded", "distributed", "both"],
                         default="embedded", help="distributed: PostgreSQL, a Prefect server, "
                         "two workers, two API processes (bench/surge_stacks.py)")
@@ -207,12 +209,14 @@ def main() -> None:
     bodies = surge(args.n)
     result: dict[str, object] = {"command": " ".join(sys.argv), "machine": machine(),
                                  "n": args.n, "concurrency": args.concurrency,
+                                 "api_processes": args.api_processes,
                                  "mix": {p: sum(1 for q, _ in bodies if q == p)
                                          for p in ("critical", "high", "medium", "low")}}
     modes = ["embedded", "distributed"] if args.mode == "both" else [args.mode]
     for mode in modes:  # "amparo": embedded, as in the earlier reports
         key = "amparo" if mode == "embedded" else mode
-        result[key] = amparo(mode, bodies, work, args.concurrency, args.drain_timeout)
+        result[key] = amparo(mode, bodies, work, args.concurrency, args.drain_timeout,
+                             args.api_processes if mode == "embedded" else "1")
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     if not args.skip_baselines:
         result["bare_fastapi"] = bare_fastapi([b for _, b in bodies], work, args.concurrency)

@@ -40,11 +40,11 @@ def _prepare(env: dict[str, str]) -> None:
 class EmbeddedStack:
     mode = "embedded"
 
-    def __init__(self, work: Path, smtp_port: int) -> None:
+    def __init__(self, work: Path, smtp_port: int, api_processes: str = "auto") -> None:
         data_dir = work / "amparo"
         env = clean_env(AMPARO_DATA_DIR=str(data_dir), AMPARO_MODE="embedded",
                         AMPARO_DISPATCHER="on", AMPARO_SMTP_HOST="127.0.0.1",
-                        AMPARO_SMTP_PORT=str(smtp_port))
+                        AMPARO_SMTP_PORT=str(smtp_port), AMPARO_API_PROCESSES=api_processes)
         _prepare(env)
         self.servers = [run_server(env, log_path=work / "amparo.log")]
         self.db = SurgeDb(sqlite_path=data_dir / "amparo.db")
@@ -70,7 +70,7 @@ class EmbeddedStack:
 class DistributedStack(EmbeddedStack):
     mode = "distributed"
 
-    def __init__(self, work: Path, smtp_port: int) -> None:  # noqa: PLR0915
+    def __init__(self, work: Path, smtp_port: int, api_processes: str = "1") -> None:
         from tests.distributed.stack import PrefectStack
         from tests.support.postgres import start_postgres
 
@@ -93,7 +93,8 @@ class DistributedStack(EmbeddedStack):
             work / "prefect", database_url=prefect_url.replace("+psycopg", "+asyncpg"))
         env = clean_env(AMPARO_MODE="distributed", AMPARO_DATABASE_URL=self.pg.url,
                         AMPARO_DATA_DIR=str(work / "amparo"), AMPARO_DISPATCHER="on",
-                        AMPARO_SMTP_HOST="127.0.0.1", AMPARO_SMTP_PORT=str(smtp_port))
+                        AMPARO_SMTP_HOST="127.0.0.1", AMPARO_SMTP_PORT=str(smtp_port),
+                        AMPARO_API_PROCESSES="1")  # API_PROCESSES servers of one process each
         _prepare(env)
         self.prefect.deploy(env)
         for queues in WORKER_QUEUES:
