@@ -1,12 +1,12 @@
 """The `amparo` command line (CONTRACT.md, "Command line")."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import typer
 
+from api.processes import prepare_runtime  # noqa: F401 - also `api.cli.prepare_runtime`
 from models.core.settings import get_settings
 
 app = typer.Typer(help="Amparo: rapid-response protection workflows.", no_args_is_help=True)
@@ -22,33 +22,6 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(programme_app, name="programme")
 network_app = typer.Typer(help="The network of funds (docs/network.md).", no_args_is_help=True)
 app.add_typer(network_app, name="network")
-
-
-def prepare_runtime() -> None:
-    """Prefect's home and settings for this data directory, before Prefect is imported."""
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    _fewer_malloc_arenas()
-    from forms import i18n
-    from models.core import wording
-    wording.use(i18n.gettext)  # staff e-mails sent by flows, in each reader's language
-
-
-def _fewer_malloc_arenas() -> None:
-    """glibc gives each busy thread its own heap (up to 8 per core); with request threads,
-    flow lanes and Prefect's threads, half-empty heaps grew each process by tens of MB in a
-    surge. Two arenas: here at once, and for the processes we start (flow runner, Prefect)."""
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-8, int(os.environ["MALLOC_ARENA_MAX"]))  # M_ARENA_MAX
-    except (OSError, AttributeError, ValueError):
-        pass  # not glibc: nothing to tune
 
 
 @db_app.command("upgrade")
@@ -78,17 +51,10 @@ def serve(host: str = typer.Option("127.0.0.1"), migrate: bool = typer.Option(Tr
         siblings = processes.Siblings(sock, settings.api_processes - 1).start()
     typer.echo(_addresses(host))
     try:
-        processes.serve(create_app(), sock, **uvicorn_options())
+        processes.serve(create_app(), sock)
     finally:
         if siblings is not None:
             siblings.stop()
-
-
-def uvicorn_options() -> dict:
-    """The same for every API process (api/processes.py)."""
-    proxies = get_settings().trusted_proxies  # X-Forwarded-For only from these (else spoofable)
-    return dict(log_level="info", access_log=False,  # access logs: paths, client addresses
-                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 def _addresses(host: str) -> str:

@@ -24,6 +24,8 @@ import threading
 import time
 from typing import Any
 
+from models.core.settings import get_settings
+
 log = logging.getLogger("amparo.api")
 RESTART_DELAY_S = 1.0  # a sibling that keeps dying must not spin the CPU
 STOP_GRACE_S = 10.0
@@ -115,12 +117,42 @@ class PipeWaker:
             pass  # a full pipe has wakes pending; without a parent we are about to die
 
 
-def serve(app: Any, sock: socket.socket, **uvicorn_options: Any) -> None:
-    """Run uvicorn on an already bound socket until SIGTERM/SIGINT."""
+def serve(app: Any, sock: socket.socket) -> None:
+    """Run uvicorn on an already bound socket until SIGTERM/SIGINT, the same in every process."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, **uvicorn_options))
+    proxies = get_settings().trusted_proxies  # X-Forwarded-For only from these (else spoofable)
+    server = uvicorn.Server(uvicorn.Config(
+        app, log_level="info", access_log=False,  # access logs: paths, client addresses
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None))
     server.run(sockets=[sock])
+
+
+def prepare_runtime() -> None:
+    """Prefect's home and settings for this data directory, before Prefect is imported."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    _fewer_malloc_arenas()
+    from forms import i18n
+    from models.core import wording
+    wording.use(i18n.gettext)  # staff e-mails sent by flows, in each reader's language
+
+
+def _fewer_malloc_arenas() -> None:
+    """glibc gives each busy thread its own heap (up to 8 per core); with request threads,
+    flow lanes and Prefect's threads, half-empty heaps grew each process by tens of MB in a
+    surge. Two arenas: here at once, and for the processes we start (flow runner, Prefect)."""
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, int(os.environ["MALLOC_ARENA_MAX"]))  # M_ARENA_MAX
+    except (OSError, AttributeError, ValueError):
+        pass  # not glibc: nothing to tune
 
 
 def main() -> None:
@@ -128,15 +160,13 @@ def main() -> None:
     from flows.runner import die_with_parent
 
     die_with_parent(_PARENT)
-    from api.cli import prepare_runtime, uvicorn_options
-
     prepare_runtime()
     from api.app import create_app
     from flows.dispatch import use_waker
 
     app = create_app()
     use_waker(PipeWaker(int(os.environ[_WAKE_FD])))
-    serve(app, socket.socket(fileno=int(os.environ[_SOCKET_FD])), **uvicorn_options())
+    serve(app, socket.socket(fileno=int(os.environ[_SOCKET_FD])))
 
 
 if __name__ == "__main__":

@@ -39,20 +39,27 @@ def main() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    lanes: list = []  # the lanes once started: wakes before then have nothing to wake
+    threading.Thread(target=_relay_wakes, args=(lanes, stop), name="amparo-wakes",
+                     daemon=True).start()  # from the start: a stop during start-up is heard
     prefect_api = None
     if settings.mode == "embedded" and not os.environ.get("PREFECT_API_URL"):
         prefect_api = LocalPrefectApi(settings.prefect_ui_port).start()  # before Prefect's client
-    if settings.mode == "embedded":
-        _warm_up_prefect()
-    _warm_up_direct()
-    lanes = dispatch.start_dispatcher()
+    for warm_up in ([_warm_up_prefect] if settings.mode == "embedded" else []) + [_warm_up_direct]:
+        if stop.is_set():
+            break  # stopped while starting: nothing claimed yet, nothing to finish
+        warm_up()
+    if stop.is_set():
+        log.info("flow runner stopped before its lanes started")
+        if prefect_api is not None:
+            prefect_api.stop()
+        return
+    lanes.append(dispatch.start_dispatcher())
     sweeper = _start_sweeper() if settings.mode == "embedded" else None
-    threading.Thread(target=_relay_wakes, args=(lanes, stop), name="amparo-wakes",
-                     daemon=True).start()
     stop.wait()
     if sweeper is not None:
         sweeper.stop()
-    lanes.stop()
+    lanes[0].stop()
     if prefect_api is not None:
         prefect_api.stop()
 
@@ -147,11 +154,12 @@ def die_with_parent(variable: str) -> None:
         os._exit(0)  # the parent died before we could ask
 
 
-def _relay_wakes(lanes, stop: threading.Event) -> None:  # noqa: ANN001
-    """Each byte on stdin wakes the lanes; end of file means the API is gone."""
+def _relay_wakes(lanes: list, stop: threading.Event) -> None:
+    """Each byte on stdin wakes the lanes (once started); end of file means the API is gone."""
     try:
         while os.read(0, 4096):
-            lanes.wake()
+            for started in lanes:
+                started.wake()
     except OSError:
         pass
     if os.environ.get("AMPARO_RUNNER_PARENT"):

@@ -53,3 +53,32 @@ def test_the_api_restarts_a_dead_runner_and_the_runner_dies_with_the_api(
     finally:
         client.close()
         server.kill()
+
+
+def test_a_runner_stopped_while_starting_never_starts_its_lanes(
+        sqlite_url: str, tmp_path: Path) -> None:
+    """`amparo serve` stopped (Ctrl-C) just after it started: the runner hears the closed pipe
+    during its start-up and ends there, without claiming work it would then have to finish
+    (before, it finished its start-up, started the lanes, and only then heard the stop)."""
+    import subprocess
+    import sys
+
+    from sqlmodel import select
+
+    from models.applications.schemas import ApplicationIn
+    from models.applications.service import submit_application
+    from models.core.db import session_scope
+    from models.core.outbox import Dispatch
+
+    seed_programme()
+    with session_scope() as session:
+        body = application(1, kind="grant", profile="high", rng=random.Random(2))
+        submit_application(session=session, data=ApplicationIn.model_validate(body))
+    env = {**os.environ, "AMPARO_DATABASE_URL": sqlite_url, "AMPARO_MODE": "embedded",
+           "AMPARO_DATA_DIR": str(tmp_path / "data"), "AMPARO_RUNNER_PARENT": str(os.getpid())}
+    runner = subprocess.Popen([sys.executable, "-m", "flows.runner"], stdin=subprocess.PIPE,
+                              env=env)
+    runner.stdin.close()  # type: ignore[union-attr] - the API is gone at once
+    assert runner.wait(120) == 0
+    with session_scope(read_only=True) as session:
+        assert {row.status for row in session.exec(select(Dispatch)).all()} == {"pending"}
