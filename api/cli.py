@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from api.processes import prepare_runtime  # noqa: F401 - also `api.cli.prepare_runtime`
+from api.processes import prepare_runtime
 from models.core.settings import get_settings
 
 app = typer.Typer(help="Amparo: rapid-response protection workflows.", no_args_is_help=True)
