@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from bench.surge_data import application
-from tests.distributed.client import AmparoClient, make_staff, seed_programme, wait_until
-from tests.infra.test_flow_runner import ROUTED, _gone
+from tests.distributed.client import AmparoClient, wait_until
+from tests.infra.test_flow_runner import ROUTED, _gone, staffed_fund
 from tests.support.server import ServerProcess, run_server
 from tests.support.smtp import SmtpSink
 
@@ -65,13 +65,7 @@ def test_a_wrong_setting_is_refused(monkeypatch: pytest.MonkeyPatch, value: str)
 @pytest.mark.timeout(300)
 def test_two_processes_serve_one_port(sqlite_url: str, tmp_path: Path,
                                       smtp_sink: SmtpSink) -> None:
-    seed_programme()
-    caseworker = make_staff(role="caseworker", email="cw@example.invalid")
-    for i in range(2):
-        make_staff(role="reviewer", email=f"rev{i}@example.invalid", on_call=True)
-    env = {"AMPARO_DATABASE_URL": sqlite_url, "AMPARO_DISPATCHER": "on",
-           "AMPARO_API_PROCESSES": "2", "AMPARO_DATA_DIR": str(tmp_path / "data"),
-           "AMPARO_SMTP_HOST": "127.0.0.1", "AMPARO_SMTP_PORT": str(smtp_sink.port)}
+    caseworker, env = staffed_fund(sqlite_url, tmp_path, smtp_sink, AMPARO_API_PROCESSES="2")
     server = run_server(env, log_path=tmp_path / "server.log")
     client = AmparoClient(server.url)
     try:

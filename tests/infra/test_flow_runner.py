@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bench.surge_data import application
-from tests.distributed.client import AmparoClient, make_staff, seed_programme, wait_until
+from tests.distributed.client import (AmparoClient, Staff, make_staff, seed_programme,
+                                      wait_until)
 from tests.support.server import run_server
 from tests.support.smtp import SmtpSink
 
@@ -27,15 +28,22 @@ def _gone(pid: int) -> bool:
     return state in ("Z", "X")  # a zombie has stopped working; its reaper is elsewhere
 
 
-def test_the_api_restarts_a_dead_runner_and_the_runner_dies_with_the_api(
-        sqlite_url: str, tmp_path: Path, smtp_sink: SmtpSink) -> None:
+def staffed_fund(sqlite_url: str, tmp_path: Path, smtp_sink: SmtpSink,
+                 **settings: str) -> tuple[Staff, dict[str, str]]:
+    """A caseworker, two on-call reviewers, and the settings of a server with its runner."""
     seed_programme()
     caseworker = make_staff(role="caseworker", email="cw@example.invalid")
     for i in range(2):
         make_staff(role="reviewer", email=f"rev{i}@example.invalid", on_call=True)
-    env = {"AMPARO_DATABASE_URL": sqlite_url, "AMPARO_DISPATCHER": "on",
-           "AMPARO_DATA_DIR": str(tmp_path / "data"), "AMPARO_MODE": "embedded",
-           "AMPARO_SMTP_HOST": "127.0.0.1", "AMPARO_SMTP_PORT": str(smtp_sink.port)}
+    return caseworker, {
+        "AMPARO_DATABASE_URL": sqlite_url, "AMPARO_DISPATCHER": "on",
+        "AMPARO_DATA_DIR": str(tmp_path / "data"), "AMPARO_MODE": "embedded",
+        "AMPARO_SMTP_HOST": "127.0.0.1", "AMPARO_SMTP_PORT": str(smtp_sink.port), **settings}
+
+
+def test_the_api_restarts_a_dead_runner_and_the_runner_dies_with_the_api(
+        sqlite_url: str, tmp_path: Path, smtp_sink: SmtpSink) -> None:
+    caseworker, env = staffed_fund(sqlite_url, tmp_path, smtp_sink)
     server = run_server(env, log_path=tmp_path / "server.log")
     client = AmparoClient(server.url)
     try:
