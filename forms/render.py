@@ -19,7 +19,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                    autoescape=select_autoescape(["html", "xml"]),
-                   extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                   extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                   auto_reload=False)  # templates ship with the code: no stat() per page
 formats.install(_env)  # words(code, kind), money, date, datetime, number, yesno
 _env.globals["language_names"] = NAMES  # the staff sign-in page's language links
 payout_form.install(_env)  # payout_fields(rail): the status page's payout form (issue 17)

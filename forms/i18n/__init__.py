@@ -6,8 +6,11 @@ Catalogs are compiled in memory from the .po files on first use, so no build ste
 """
 from __future__ import annotations
 
+import hashlib
 import io
-from functools import lru_cache
+import os
+import threading
+import time
 from pathlib import Path
 
 from babel.core import negotiate_locale
@@ -25,17 +28,72 @@ DEFAULT = "en"
 I18N = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=len(LANGUAGES))
+_loaded: dict[str, NullTranslations] = {}
+_loading = threading.Lock()  # one thread reads a language; the others wait for its result
+
+
 def translations(lang: str) -> NullTranslations:
-    if lang not in LANGUAGES:
+    found = _loaded.get(lang)
+    if found is None:
+        with _loading:
+            found = _loaded.get(lang) or _loaded.setdefault(lang, _load(lang))
+    return found
+
+
+def _load(lang: str) -> NullTranslations:
+    """The compiled catalog, from the cache when the .po files are unchanged: parsing the six
+    languages' .po files costs ~2 s of CPU, paid by every process at its first pages."""
+    files = catalog_files(lang) if lang in LANGUAGES else []
+    if not files:
         return NullTranslations()
-    catalog = merged_catalog(lang)
-    if catalog is None:
-        return NullTranslations()
+    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files))
+    cached = _cache_dir()
+    cached = cached / f"{lang}-{digest.hexdigest()[:32]}.mo" if cached else None
+    if cached is not None and cached.is_file():
+        with cached.open("rb") as fh:
+            return Translations(fp=fh)
     buf = io.BytesIO()
-    write_mo(buf, catalog)
+    write_mo(buf, merged_catalog(lang))
+    if cached is not None:
+        _write_privately(cached, buf.getvalue())
+        _forget_old(cached.parent, lang)
     buf.seek(0)
     return Translations(fp=buf)
+
+
+def _cache_dir() -> Path | None:
+    """~/.cache/amparo-i18n, this user's alone; None when it cannot be (then: parse)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "amparo-i18n"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return None
+    mine = info.st_uid == os.getuid() and not info.st_mode & 0o022  # nobody else writes here
+    return folder if mine else None
+
+
+def _forget_old(folder: Path, lang: str, days: int = 7) -> None:
+    """Catalogs of wording since changed: kept a week (another checkout may use them)."""
+    too_old = time.time() - days * 86400
+    for path in folder.glob(f"{lang}-*.mo"):
+        try:
+            if path.stat().st_mtime < too_old:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _write_privately(path: Path, data: bytes) -> None:
+    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(temporary, path)  # whole or absent, whoever writes it first
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a cache: the pages work without it
 
 
 def catalog_files(lang: str) -> list[Path]:
