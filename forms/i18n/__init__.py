@@ -19,6 +19,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from forms.cache import private_cache_dir
+
 LANGUAGES = ("en", "es", "fr", "pt", "ar", "sw")
 # Each language named in itself, so she finds hers whatever language the page is in.
 NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português",
@@ -47,7 +49,7 @@ def _load(lang: str) -> NullTranslations:
     if not files:
         return NullTranslations()
     digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files))
-    cached = _cache_dir()
+    cached = private_cache_dir("amparo-i18n")
     cached = cached / f"{lang}-{digest.hexdigest()[:32]}.mo" if cached else None
     if cached is not None and cached.is_file():
         with cached.open("rb") as fh:
@@ -59,19 +61,6 @@ def _load(lang: str) -> NullTranslations:
         _forget_old(cached.parent, lang)
     buf.seek(0)
     return Translations(fp=buf)
-
-
-def _cache_dir() -> Path | None:
-    """~/.cache/amparo-i18n, this user's alone; None when it cannot be (then: parse)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "amparo-i18n"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return None
-    mine = info.st_uid == os.getuid() and not info.st_mode & 0o022  # nobody else writes here
-    return folder if mine else None
 
 
 def _forget_old(folder: Path, lang: str, days: int = 7) -> None:
