@@ -23,8 +23,20 @@ run: install
 test-deps: install
 	bash scripts/ensure-test-deps.sh
 
+# The suite in two parts, both always run: everything but the `serial` tests on TEST_WORKERS
+# pytest-xdist workers, a test file at a time (a module's shared server or browser page is set
+# up once; files sharing a wider one go together: tests/conftest.py; in collection order, so the
+# long end-to-end files start early), then the `serial`
+# ones (they assert latencies) alone. The target fails if either part does, exit code 5 (no
+# tests collected) included.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
 test: test-deps
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not serial"; parallel=$$?; \
+	  $(PYTEST) -m serial; serial=$$?; \
+	  echo "make test: parallel part exit $$parallel, serial part exit $$serial"; \
+	  test $$parallel -eq 0 && test $$serial -eq 0
 
 clean:
 	rm -rf $(VENV) *.egg-info test-artifacts

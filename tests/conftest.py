@@ -47,6 +47,41 @@ def _use_database(url: str) -> None:
     upgrade(url)
 
 
+# Under `make test` (pytest-xdist, `--dist loadfile`) a worker takes a test file at a time. These
+# files share a costly fixture wider than a file, so each set goes to one worker, which then sets
+# it up once: the desks' package-scoped server, and Prefect's harness (session-scoped; a second
+# one would start, then sit idle taking CPU for the rest of the run). Only speed depends on it.
+SHARED_WORKER = {
+    "tests/desks/": "tests/desks",
+    "tests/applications/test_flow.py": "prefect_harness",
+    "tests/distributed/test_critical_backlog.py": "prefect_harness",
+    "tests/money/test_flows.py": "prefect_harness",
+    "tests/operations/test_operations.py": "prefect_harness",
+    "tests/reviews/test_notify_sweeper.py": "prefect_harness",
+    "tests/shelter/test_flow_prefect.py": "prefect_harness",
+}
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own scheduler
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+    """`--dist loadfile`, with the files of SHARED_WORKER grouped as said there. (xdist's own
+    `loadgroup` marks do nothing under pytest 9.2: xdist renames node ids through an
+    attribute pytest no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            for prefix, scope in SHARED_WORKER.items():
+                if path.startswith(prefix):
+                    return scope
+            return path
+
+    return FileScheduling(config, log)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     from tests.support.templates import sqlite_copy

@@ -13,6 +13,7 @@ from models.core import db
 from models.programmes.tables import Programme
 
 
+@pytest.mark.serial  # a read within 0.5 s
 class TestReadSessions:
     def test_a_read_answers_while_a_writer_holds_the_lock(self, sqlite_url: str) -> None:
         writer = db.new_session()

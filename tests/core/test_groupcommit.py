@@ -16,6 +16,8 @@ from models.core.db import new_session
 from models.core.errors import Invalid
 from models.core.groupcommit import GroupCommit
 
+pytestmark = pytest.mark.serial  # callers must queue within the first write's 0.3 s
+
 CALLERS = 24
 
 

@@ -147,6 +147,7 @@ class TestDeploymentsCoverEveryFlow:
         assert deploy.QUEUES["default"] < deploy.QUEUES["notices"]  # 1 is Prefect's first
 
 
+@pytest.mark.serial  # a lane that need not wait returns within 0.1 s
 class TestLanesGiveWay:
     """In one runner process: critical work first, then routing, then ordinary e-mails."""
 

@@ -10,6 +10,8 @@ import pytest
 
 from models.core import writegate
 
+pytestmark = pytest.mark.serial  # threads and processes ordered by short sleeps
+
 
 def test_an_urgent_writer_passes_writers_that_queued_before_it() -> None:
     gate = writegate.WriteGate()

@@ -93,6 +93,7 @@ class TestWebUpload:
         assert page.status_code == 403
 
 
+@pytest.mark.serial  # a page within 2 s while the bomb is parsed
 def test_server_keeps_answering_during_a_bomb(tmp_path) -> None:
     """A decompression bomb is parsed in the limited subprocess; the server stays responsive."""
     import threading

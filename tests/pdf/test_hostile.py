@@ -27,6 +27,7 @@ CASES = {
 }
 
 
+@pytest.mark.serial  # refused within 0.5 s (too large) and 15 s (each file)
 class TestHostileCorpus:
     @pytest.mark.parametrize("name", sorted(CASES))
     def test_refused_within_the_limits(self, hostile_dir: Path, name: str) -> None:

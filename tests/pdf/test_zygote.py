@@ -148,6 +148,7 @@ class TestWhatAChildInherits:
         assert len(child_fds) == 4
 
 
+@pytest.mark.serial  # killed within 1.5 s, gone within 2 s
 class TestTimeout:
     def test_the_child_is_killed_at_the_wall_clock_limit(self, hostile_dir: Path) -> None:
         zpid = zygote_pid()

@@ -32,7 +32,7 @@ from tests.soak.fund import (COORDINATOR, TARGET, STAY_FROM, STAY_NIGHTS, Fund,
 from tests.support.fake_stripe import FakeStripe
 from tests.support.load import summary
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # health p99 < 2 s: not beside other tests
 BEDS, CASES, APPROVALS = 20, 40, 50
 LOAD_SECONDS = 12
 HEALTH_P99_S = 2.0

@@ -19,7 +19,6 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -37,9 +36,8 @@ class PostgresStartError(RuntimeError):
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from tests.support.ports import free_port as port_of_this_worker
+    return port_of_this_worker()  # a block of its own per xdist worker (tests/support/ports.py)
 
 
 def _is_root() -> bool:

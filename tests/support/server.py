@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,9 +28,8 @@ START_TIMEOUT = 90.0  # Prefect's ephemeral server can take a while to migrate a
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from tests.support.ports import free_port as port_of_this_worker
+    return port_of_this_worker()  # a block of its own per xdist worker (tests/support/ports.py)
 
 
 def default_command() -> list[str]:

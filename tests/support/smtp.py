@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from email import policy
@@ -42,9 +41,8 @@ class _Handler:
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    from tests.support.ports import free_port as port_of_this_worker
+    return port_of_this_worker()  # a block of its own per xdist worker (tests/support/ports.py)
 
 
 class SmtpSink:
